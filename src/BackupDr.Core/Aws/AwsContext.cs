@@ -1,0 +1,343 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace BackupDr.Core.Aws
+{
+    /// <summary>An endpoint chosen for one service, with the rule that chose it.</summary>
+    public sealed class ResolvedEndpoint
+    {
+        public ResolvedEndpoint(Uri uri, string source)
+        {
+            Uri = uri;
+            Source = source;
+        }
+
+        public Uri Uri { get; }
+        public string Source { get; }
+        public override string ToString() => $"{Uri} (from {Source})";
+    }
+
+    /// <summary>
+    /// Resolved credentials, region and endpoints for AWS calls. Region and endpoints are resolved and
+    /// validated eagerly (bad input fails before anything is sent); credentials lazily, on first signing.
+    /// </summary>
+    public sealed class AwsContext
+    {
+        private static readonly Regex RegionPattern = new Regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
+
+        private readonly Lazy<AWSCredentials> _credentials;
+        private readonly Dictionary<AwsService, ResolvedEndpoint> _endpoints = new Dictionary<AwsService, ResolvedEndpoint>();
+
+        private AwsContext(string region, string regionSource, AwsContextOptions options, IAwsEnvironment environment, Func<AWSCredentials> credentials, string credentialSource)
+        {
+            Region = region;
+            RegionSource = regionSource;
+            Options = options;
+            Environment = environment;
+            CredentialSource = credentialSource;
+            _credentials = new Lazy<AWSCredentials>(credentials, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
+            foreach (var service in AwsService.All)
+            {
+                _endpoints[service] = ResolveEndpoint(service, options, environment, region);
+            }
+        }
+
+        public string Region { get; }
+
+        /// <summary>Which rule gave the region: "-Region", "AWS_REGION", "profile 'x'", ...</summary>
+        public string RegionSource { get; }
+
+        /// <summary>Which rule gives the credentials: "-AccessKey", "profile 'x'", "default chain".</summary>
+        public string CredentialSource { get; }
+
+        /// <summary>The options this context was resolved from (secrets included: never print them; ToString redacts).</summary>
+        public AwsContextOptions Options { get; }
+
+        internal IAwsEnvironment Environment { get; }
+
+        /// <summary>The AWS partition of the region: aws, aws-cn or aws-us-gov.</summary>
+        public string Partition => PartitionOf(Region);
+
+        public AWSCredentials Credentials
+        {
+            get
+            {
+                try
+                {
+                    return _credentials.Value;
+                }
+                catch (AwsConfigurationException)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    throw new AwsConfigurationException(
+                        "CredentialsNotFound",
+                        "ProfileName",
+                        $"No AWS credentials could be found ({CredentialSource}): {ex.Message} Pass -AccessKey/-SecretKey or -ProfileName, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in the shared credentials file (~/.aws/credentials).",
+                        null,
+                        ex);
+                }
+            }
+        }
+
+        public ResolvedEndpoint GetEndpoint(AwsService service) => _endpoints[service];
+
+        /// <summary>The same credentials and endpoint rules in another region (reports across regions, copies to a DR region).</summary>
+        public AwsContext WithRegion(string region)
+        {
+            if (string.Equals(region, Region, StringComparison.Ordinal))
+            {
+                return this;
+            }
+
+            ValidateRegion(region, "-Region");
+            var ctx = new AwsContext(region, "-Region", Options, Environment, () => _credentials.Value, CredentialSource);
+            return ctx;
+        }
+
+        public static AwsContext Resolve(AwsContextOptions? options, IAwsEnvironment? environment = null)
+        {
+            options ??= new AwsContextOptions();
+            environment ??= ProcessEnvironment.Instance;
+
+            var hasKey = !string.IsNullOrEmpty(options.AccessKey);
+            var hasSecret = !string.IsNullOrEmpty(options.SecretKey);
+            if (hasKey != hasSecret)
+            {
+                throw new AwsConfigurationException(
+                    "IncompleteCredentials",
+                    hasKey ? "SecretKey" : "AccessKey",
+                    hasKey ? "-AccessKey was given without -SecretKey. Pass both, or neither to use a profile or the default credential chain."
+                           : "-SecretKey was given without -AccessKey. Pass both, or neither to use a profile or the default credential chain.");
+            }
+
+            if (hasKey && !string.IsNullOrEmpty(options.ProfileName))
+            {
+                throw new AwsConfigurationException(
+                    "ConflictingCredentials",
+                    "ProfileName",
+                    "Both -ProfileName and -AccessKey were given. Use one: a profile, or an access key with its secret key.",
+                    options.ProfileName);
+            }
+
+            // The profile is read eagerly when one is named, so an unknown profile fails before anything is sent.
+            var profileName = options.ProfileName ?? environment.Get("AWS_PROFILE");
+            var profileNamedExplicitly = profileName != null;
+            var profileSourceLabel = options.ProfileName != null ? "-ProfileName" : "AWS_PROFILE";
+            profileName ??= "default";
+            var store = new CredentialProfileStoreChain(options.ProfileLocation);
+            CredentialProfile? profile = null;
+            if (!hasKey)
+            {
+                if (!store.TryGetProfile(profileName, out profile) && profileNamedExplicitly)
+                {
+                    throw new AwsConfigurationException(
+                        "ProfileNotFound",
+                        "ProfileName",
+                        $"The AWS profile '{profileName}' ({profileSourceLabel}) was not found. Files searched: {string.Join(", ", ProfileFilesSearched(options.ProfileLocation, environment))}. Check the name with 'aws configure list-profiles', or pass -AccessKey/-SecretKey.",
+                        profileName);
+                }
+            }
+
+            var (region, regionSource) = ResolveRegion(options, environment, profile);
+
+            Func<AWSCredentials> credentials;
+            string credentialSource;
+            if (hasKey)
+            {
+                var accessKey = options.AccessKey!;
+                var secretKey = options.SecretKey!;
+                var token = options.SessionToken;
+                credentials = () => string.IsNullOrEmpty(token) ? new BasicAWSCredentials(accessKey, secretKey) : new SessionAWSCredentials(accessKey, secretKey, token);
+                credentialSource = $"-AccessKey {AwsContextOptions.Redact(accessKey)}";
+            }
+            else if (profile != null)
+            {
+                var name = profileName;
+                credentials = () =>
+                {
+                    if (store.TryGetAWSCredentials(name, out var creds))
+                    {
+                        return creds;
+                    }
+
+                    throw new AwsConfigurationException(
+                        "ProfileHasNoCredentials",
+                        "ProfileName",
+                        $"The AWS profile '{name}' has no usable credentials (static keys, role_arn with a source, sso_session or credential_process).",
+                        name);
+                };
+                credentialSource = $"profile '{profileName}'";
+            }
+            else
+            {
+                credentials = () => DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                credentialSource = "default chain (environment, profiles, container and instance metadata)";
+            }
+
+            return new AwsContext(region, regionSource, options, environment, credentials, credentialSource);
+        }
+
+        /// <summary>Paths the shared-profile lookup reads, in the words an error message needs.</summary>
+        public static IReadOnlyList<string> ProfileFilesSearched(string? profileLocation, IAwsEnvironment environment)
+        {
+            var files = new List<string>();
+            if (!string.IsNullOrEmpty(profileLocation))
+            {
+                files.Add(profileLocation!);
+                files.Add(Path.Combine(Path.GetDirectoryName(profileLocation) ?? ".", "config"));
+            }
+            else
+            {
+                var home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+                files.Add(environment.Get("AWS_SHARED_CREDENTIALS_FILE") ?? Path.Combine(home, ".aws", "credentials"));
+                files.Add(environment.Get("AWS_CONFIG_FILE") ?? Path.Combine(home, ".aws", "config"));
+                if (System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
+                {
+                    files.Add(Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.LocalApplicationData), "AWSToolkit", "RegisteredAccounts.json"));
+                }
+            }
+
+            return files;
+        }
+
+        private static (string Region, string Source) ResolveRegion(AwsContextOptions options, IAwsEnvironment environment, CredentialProfile? profile)
+        {
+            string? region = null;
+            string source = string.Empty;
+            if (!string.IsNullOrWhiteSpace(options.Region))
+            {
+                region = options.Region!.Trim();
+                source = options.Origin == "parameter" ? "-Region" : $"{options.Origin} region";
+            }
+            else if (environment.Get("AWS_REGION") is string r1)
+            {
+                region = r1;
+                source = "AWS_REGION";
+            }
+            else if (environment.Get("AWS_DEFAULT_REGION") is string r2)
+            {
+                region = r2;
+                source = "AWS_DEFAULT_REGION";
+            }
+            else if (profile?.Region != null)
+            {
+                region = profile.Region.SystemName;
+                source = $"profile '{profile.Name}'";
+            }
+            else if (ReferenceEquals(environment, ProcessEnvironment.Instance) && !IsMetadataDisabled(environment))
+            {
+                // Last resort, as the SDK does: instance metadata on EC2 (skipped when AWS_EC2_METADATA_DISABLED=true).
+                try
+                {
+                    var fallback = FallbackRegionFactory.GetRegionEndpoint();
+                    if (fallback != null)
+                    {
+                        region = fallback.SystemName;
+                        source = "instance metadata";
+                    }
+                }
+                catch (Exception)
+                {
+                    region = null;
+                }
+            }
+
+            if (region == null)
+            {
+                throw new AwsConfigurationException(
+                    "RegionNotFound",
+                    "Region",
+                    "No AWS region was given. Pass -Region (for example -Region eu-west-1), set it once with Set-DrDefault -Region, set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable, or add 'region = ...' to your profile in ~/.aws/config.");
+            }
+
+            ValidateRegion(region, source);
+            return (region, source);
+        }
+
+        private static bool IsMetadataDisabled(IAwsEnvironment environment) =>
+            string.Equals(environment.Get("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase);
+
+        internal static void ValidateRegion(string region, string source)
+        {
+            if (!RegionPattern.IsMatch(region))
+            {
+                throw new AwsConfigurationException(
+                    "InvalidRegion",
+                    "Region",
+                    $"'{region}' (from {source}) is not an AWS region name. Region names look like us-east-1, eu-west-2 or cn-north-1.",
+                    region);
+            }
+        }
+
+        public static string PartitionOf(string region)
+        {
+            if (region.StartsWith("cn-", StringComparison.Ordinal))
+            {
+                return "aws-cn";
+            }
+
+            if (region.StartsWith("us-gov-", StringComparison.Ordinal))
+            {
+                return "aws-us-gov";
+            }
+
+            return "aws";
+        }
+
+        public static string DnsSuffixOf(string partition) => partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+
+        private static ResolvedEndpoint ResolveEndpoint(AwsService service, AwsContextOptions options, IAwsEnvironment environment, string region)
+        {
+            if (!string.IsNullOrWhiteSpace(options.EndpointUrl))
+            {
+                var label = options.Origin == "parameter" ? "-EndpointUrl" : $"{options.Origin} endpoint";
+                return new ResolvedEndpoint(ParseEndpoint(options.EndpointUrl!, label), label);
+            }
+
+            if (environment.Get(service.EndpointVariable) is string serviceUrl)
+            {
+                return new ResolvedEndpoint(ParseEndpoint(serviceUrl, service.EndpointVariable), service.EndpointVariable);
+            }
+
+            if (environment.Get("AWS_ENDPOINT_URL") is string globalUrl)
+            {
+                return new ResolvedEndpoint(ParseEndpoint(globalUrl, "AWS_ENDPOINT_URL"), "AWS_ENDPOINT_URL");
+            }
+
+            var partition = PartitionOf(region);
+            var uri = new Uri($"https://{service.EndpointPrefix}.{region}.{DnsSuffixOf(partition)}");
+            return new ResolvedEndpoint(uri, $"public {partition} endpoint for {region}");
+        }
+
+        /// <summary>An endpoint must be an absolute http(s) URL with a host and no query or fragment.</summary>
+        public static Uri ParseEndpoint(string value, string source)
+        {
+            var text = value.Trim();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || string.IsNullOrEmpty(uri.Host)
+                || !string.IsNullOrEmpty(uri.Query)
+                || !string.IsNullOrEmpty(uri.Fragment)
+                || !string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new AwsConfigurationException(
+                    "InvalidEndpointUrl",
+                    "EndpointUrl",
+                    $"The endpoint URL '{text}' (from {source}) is not valid. Give an absolute http:// or https:// URL with a host and no query, for example http://127.0.0.1:4566.",
+                    text);
+            }
+
+            return uri;
+        }
+
+        public override string ToString() => $"Region={Region} ({RegionSource}); Credentials={CredentialSource}";
+    }
+}

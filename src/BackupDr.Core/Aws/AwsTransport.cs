@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon;
+using Amazon.Runtime.Signing;
+
+namespace BackupDr.Core.Aws
+{
+    /// <summary>Sends signed AWS requests; the seam typed clients are built on and tests replace.</summary>
+    public interface IAwsTransport
+    {
+        AwsContext Context { get; }
+
+        /// <summary>Sends the request (signing, retrying and correcting clock skew as needed); throws <see cref="AwsServiceException"/> on failure.</summary>
+        Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken);
+    }
+
+    /// <summary>
+    /// HTTP transport: SigV4 signing with AWSSDK.Core's public signer, retries with full-jitter backoff
+    /// on throttling, 5xx and network failures, clock-skew correction from the Date header, a per-attempt
+    /// timeout, and cancellation through every await.
+    /// </summary>
+    public sealed class AwsTransport : IAwsTransport, IDisposable
+    {
+        private static readonly string UserAgent = "BackupDr/" + (typeof(AwsTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0");
+
+        private readonly HttpClient _http;
+        private readonly bool _ownsClient;
+        private readonly IAwsClock _clock;
+        private long _skewTicks;
+
+        public AwsTransport(AwsContext context, HttpMessageHandler? handler = null, RetryPolicy? retryPolicy = null, IAwsClock? clock = null)
+        {
+            Context = context ?? throw new ArgumentNullException(nameof(context));
+            _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: handler == null) { Timeout = Timeout.InfiniteTimeSpan };
+            _ownsClient = true;
+            RetryPolicy = retryPolicy ?? RetryPolicy.Default;
+            _clock = clock ?? SystemClock.Instance;
+        }
+
+        public AwsContext Context { get; }
+        public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>Called once per operation call, after its last attempt: for -Verbose logs and tests. Never carries a secret.</summary>
+        public event Action<AwsCallRecord>? CallCompleted;
+
+        /// <summary>The correction applied to the local clock when signing (server time minus local time).</summary>
+        public TimeSpan ClockSkew => TimeSpan.FromTicks(Interlocked.Read(ref _skewTicks));
+
+        public async Task<AwsResponse> SendAsync(AwsRequest request, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var endpoint = Context.GetEndpoint(request.Service).Uri;
+            var uri = BuildUri(endpoint, request);
+            var stopwatch = Stopwatch.StartNew();
+            var policy = RetryPolicy;
+            AwsServiceException? last = null;
+            var skewRetried = false;
+
+            for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var retryNow = false;
+                using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    attemptCts.CancelAfter(policy.AttemptTimeout);
+                    try
+                    {
+                        using var message = await BuildMessageAsync(request, uri, attemptCts.Token).ConfigureAwait(false);
+                        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
+                        var body = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                        var headers = CollectHeaders(response);
+                        var status = (int)response.StatusCode;
+                        if (status >= 200 && status < 300)
+                        {
+                            var rid = AwsErrorParser.RequestIdFromHeaders(headers);
+                            Report(request, attempt, stopwatch.Elapsed, status, rid, null);
+                            return new AwsResponse(status, body, headers, rid);
+                        }
+
+                        var error = AwsErrorParser.Parse(status, body, headers);
+                        last = new AwsServiceException(request.Service.Name, request.Operation, status, error.Code, error.Message, error.RequestId, Context.Region) { Attempts = attempt };
+
+                        if (RetryPolicy.IsSkewError(error.Code) && !skewRetried && TryCorrectSkew(response.Headers.Date))
+                        {
+                            skewRetried = true;
+                            retryNow = true;
+                        }
+                        else if (!RetryPolicy.IsRetryable(error.Code, status))
+                        {
+                            Report(request, attempt, stopwatch.Elapsed, status, error.RequestId, error.Code);
+                            throw last;
+                        }
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        last = new AwsServiceException(request.Service.Name, request.Operation, 0, "RequestTimeout", $"No answer from {endpoint.Host} within {policy.AttemptTimeout.TotalSeconds:0.#} s.", null, Context.Region, ex) { Attempts = attempt };
+                    }
+                    catch (Exception ex) when (IsNetworkFailure(ex))
+                    {
+                        last = new AwsServiceException(request.Service.Name, request.Operation, 0, "NetworkError", $"Could not reach {endpoint.GetLeftPart(UriPartial.Authority)}: {Innermost(ex).Message}", null, Context.Region, ex) { Attempts = attempt };
+                    }
+                }
+
+                if (attempt < policy.MaxAttempts && !retryNow)
+                {
+                    await _clock.Delay(policy.Backoff(attempt - 1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Report(request, policy.MaxAttempts, stopwatch.Elapsed, last?.StatusCode ?? 0, last?.RequestId, last?.ErrorCode);
+            throw last!;
+        }
+
+        private void Report(AwsRequest request, int attempts, TimeSpan duration, int status, string? requestId, string? errorCode) =>
+            CallCompleted?.Invoke(new AwsCallRecord(request.Service.Name, request.Operation, Context.Region, attempts, duration, status, requestId, errorCode));
+
+        private bool TryCorrectSkew(DateTimeOffset? serverDate)
+        {
+            if (serverDate == null)
+            {
+                return false;
+            }
+
+            var skew = serverDate.Value.UtcDateTime - _clock.UtcNow;
+            if (Math.Abs((skew - ClockSkew).TotalMilliseconds) < RetryPolicy.SkewThreshold.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            Interlocked.Exchange(ref _skewTicks, skew.Ticks);
+            return true;
+        }
+
+        private async Task<HttpRequestMessage> BuildMessageAsync(AwsRequest request, Uri uri, CancellationToken cancellationToken)
+        {
+            var signing = new AWSSigningRequest { HttpMethod = request.Method, RequestUri = uri };
+            foreach (var h in request.Headers)
+            {
+                signing.Headers[h.Key] = h.Value;
+            }
+
+            if (request.ContentType != null)
+            {
+                signing.Headers["Content-Type"] = request.ContentType;
+            }
+
+            signing.Content = request.Body ?? Array.Empty<byte>();
+
+            var parameters = new AWSSigV4Parameters
+            {
+                Credentials = Context.Credentials,
+                Region = RegionEndpoint.GetBySystemName(Context.Region),
+                Service = request.Service.SigningName,
+                SignedAt = _clock.UtcNow + ClockSkew,
+            };
+
+            var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+
+            var message = new HttpRequestMessage(request.Method, uri);
+            if (request.Body != null)
+            {
+                message.Content = new ByteArrayContent(request.Body);
+                if (request.ContentType != null)
+                {
+                    message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+                }
+            }
+
+            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            foreach (var h in request.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+            }
+
+            foreach (var h in signed.Headers)
+            {
+                if (!message.Headers.TryAddWithoutValidation(h.Key, h.Value))
+                {
+                    message.Content?.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                }
+            }
+
+            return message;
+        }
+
+        /// <summary>Endpoint + encoded path + encoded query; an endpoint with a base path keeps it.</summary>
+        public static Uri BuildUri(Uri endpoint, AwsRequest request)
+        {
+            var basePath = endpoint.AbsolutePath.TrimEnd('/');
+            var path = request.Path.StartsWith("/", StringComparison.Ordinal) ? request.Path : "/" + request.Path;
+            var query = request.Query.Count == 0 ? string.Empty : "?" + AwsEncoding.FormEncode(request.Query);
+            return new Uri(endpoint.GetLeftPart(UriPartial.Authority) + basePath + path + query);
+        }
+
+        private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var h in response.Headers)
+            {
+                headers[h.Key] = string.Join(",", h.Value);
+            }
+
+            if (response.Content != null)
+            {
+                foreach (var h in response.Content.Headers)
+                {
+                    headers[h.Key] = string.Join(",", h.Value);
+                }
+            }
+
+            return headers;
+        }
+
+        private static bool IsNetworkFailure(Exception ex) =>
+            ex is HttpRequestException || ex is IOException || ex is SocketException || (ex.InnerException != null && IsNetworkFailure(ex.InnerException));
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null)
+            {
+                ex = ex.InnerException;
+            }
+
+            return ex;
+        }
+
+        public void Dispose()
+        {
+            if (_ownsClient)
+            {
+                _http.Dispose();
+            }
+        }
+    }
+}
