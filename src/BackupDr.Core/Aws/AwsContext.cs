@@ -215,7 +215,8 @@ namespace BackupDr.Core.Aws
             if (!string.IsNullOrWhiteSpace(options.Region))
             {
                 region = options.Region!.Trim();
-                source = options.Origin == "parameter" ? "-Region" : $"{options.Origin} region";
+                var origin = options.RegionOrigin ?? options.Origin;
+                source = origin == "parameter" ? "-Region" : $"{origin} region";
             }
             else if (environment.Get("AWS_REGION") is string r1)
             {
@@ -298,7 +299,8 @@ namespace BackupDr.Core.Aws
         {
             if (!string.IsNullOrWhiteSpace(options.EndpointUrl))
             {
-                var label = options.Origin == "parameter" ? "-EndpointUrl" : $"{options.Origin} endpoint";
+                var origin = options.EndpointOrigin ?? options.Origin;
+                var label = origin == "parameter" ? "-EndpointUrl" : $"{origin} endpoint";
                 return new ResolvedEndpoint(ParseEndpoint(options.EndpointUrl!, label), label);
             }
 

@@ -19,6 +19,12 @@ namespace BackupDr.Core.Aws
         /// <summary>Where these options came from, for -Verbose ("parameter", "session default").</summary>
         public string Origin { get; set; } = "parameter";
 
+        /// <summary>Where Region came from when it differs from <see cref="Origin"/> (set by <see cref="Over"/>).</summary>
+        public string? RegionOrigin { get; set; }
+
+        /// <summary>Where EndpointUrl came from when it differs from <see cref="Origin"/> (set by <see cref="Over"/>).</summary>
+        public string? EndpointOrigin { get; set; }
+
         public AwsContextOptions Clone() => (AwsContextOptions)MemberwiseClone();
 
         /// <summary>
@@ -43,6 +49,8 @@ namespace BackupDr.Core.Aws
                 SecretKey = hasOwnCredentials ? SecretKey : defaults.SecretKey,
                 SessionToken = hasOwnCredentials ? SessionToken : defaults.SessionToken,
                 Origin = Origin,
+                RegionOrigin = Region != null ? (RegionOrigin ?? Origin) : (defaults.RegionOrigin ?? defaults.Origin),
+                EndpointOrigin = EndpointUrl != null ? (EndpointOrigin ?? Origin) : (defaults.EndpointOrigin ?? defaults.Origin),
             };
         }
 

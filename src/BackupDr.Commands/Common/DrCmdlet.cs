@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Aws;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Base of every BackupDr cmdlet: the AWS connection parameters, one resolution of them per call,
+    /// Ctrl+C wired to a CancellationToken, and a pump that replays work done on other threads
+    /// (output, verbose, progress, errors) on the pipeline thread, where PowerShell requires it.
+    /// </summary>
+    public abstract class DrCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private BlockingCollection<Action>? _queue;
+        private AwsContext? _context;
+        private AwsClientSet? _clients;
+
+        /// <summary>AWS region, e.g. eu-west-1. Default: Set-DrDefault, AWS_REGION, AWS_DEFAULT_REGION, the profile.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        /// <summary>Named profile from the shared AWS credentials/config files (assume-role and SSO profiles work).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileName { get; set; }
+
+        /// <summary>Path of a shared credentials file to read instead of ~/.aws/credentials.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileLocation { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? AccessKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SecretKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SessionToken { get; set; }
+
+        /// <summary>Service endpoint, e.g. a sandbox or moto_server URL. Default: AWS_ENDPOINT_URL_* / AWS_ENDPOINT_URL / public endpoint.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EndpointUrl { get; set; }
+
+        /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
+        protected CancellationToken CancellationToken => _cancellation.Token;
+
+        /// <summary>The resolved AWS context (region, credentials, endpoints) for this call.</summary>
+        protected AwsContext Context => _context ??= ResolveContext();
+
+        /// <summary>Typed clients for this call; AWS calls are logged with -Verbose.</summary>
+        protected AwsClientSet Clients => _clients ??= ClientFactory.Create(Context, record => Post(() => WriteVerbose(record.ToString())));
+
+        /// <summary>Replaced only by tests of the module; production uses the HTTP clients.</summary>
+        public static IAwsClientFactory ClientFactory { get; set; } = AwsClientFactory.Default;
+
+        /// <summary>Options the user passed explicitly on this call.</summary>
+        protected AwsContextOptions ExplicitOptions() => new AwsContextOptions
+        {
+            Region = Region,
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation,
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            EndpointUrl = EndpointUrl,
+        };
+
+        private AwsContext ResolveContext()
+        {
+            try
+            {
+                var ctx = DrSession.Resolve(ExplicitOptions());
+                WriteVerbose($"Region {ctx.Region} (from {ctx.RegionSource}); credentials from {ctx.CredentialSource}.");
+                WriteDebug($"Endpoints: Backup {ctx.GetEndpoint(AwsService.Backup)}; RDS {ctx.GetEndpoint(AwsService.Rds)}; EC2 {ctx.GetEndpoint(AwsService.Ec2)}.");
+                return ctx;
+            }
+            catch (AwsConfigurationException ex)
+            {
+                ThrowTerminatingError(DrErrorRecords.From(ex, ex.Value));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
+        }
+
+        protected override void StopProcessing() => _cancellation.Cancel();
+
+        /// <summary>
+        /// Runs async work while pumping its posted actions on this (the pipeline) thread. Ctrl+C cancels the
+        /// token and ends the wait at once; PowerShell then stops the pipeline.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var queue = new BlockingCollection<Action>();
+            var previous = _queue;
+            _queue = queue;
+            try
+            {
+                var task = Task.Run(async () =>
+                {
+                    try
+                    {
+                        return await work(_cancellation.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        queue.CompleteAdding();
+                    }
+                });
+
+                try
+                {
+                    foreach (var action in queue.GetConsumingEnumerable())
+                    {
+                        action();
+                    }
+                }
+                catch
+                {
+                    // A write failed (pipeline stopped downstream, terminating error): stop the work too.
+                    _cancellation.Cancel();
+                    throw;
+                }
+
+                try
+                {
+                    return task.GetAwaiter().GetResult();
+                }
+                catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+            }
+            finally
+            {
+                _queue = previous;
+            }
+        }
+
+        protected void Run(Func<CancellationToken, Task> work) => Run<bool>(async ct =>
+        {
+            await work(ct).ConfigureAwait(false);
+            return true;
+        });
+
+        /// <summary>Streams an async listing to the pipeline item by item, as pages arrive.</summary>
+        protected void Stream<T>(Func<CancellationToken, IAsyncEnumerable<T>> listing, Action<T>? onItem = null)
+        {
+            onItem ??= item => WriteObject(item);
+            Run(async ct =>
+            {
+                var e = listing(ct).GetAsyncEnumerator(ct);
+                try
+                {
+                    while (await e.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        var item = e.Current;
+                        Post(() => onItem(item));
+                    }
+                }
+                finally
+                {
+                    await e.DisposeAsync().ConfigureAwait(false);
+                }
+            });
+        }
+
+        /// <summary>Queues an action for the pipeline thread; runs it at once when already on it.</summary>
+        protected void Post(Action action)
+        {
+            var queue = _queue;
+            if (queue == null || queue.IsAddingCompleted)
+            {
+                action();
+                return;
+            }
+
+            try
+            {
+                queue.Add(action);
+            }
+            catch (InvalidOperationException)
+            {
+                action();
+            }
+        }
+
+        /// <summary>Writes a non-terminating error built from any BackupDr or AWS exception.</summary>
+        protected void WriteDrError(Exception ex, object? target) => WriteError(DrErrorRecords.From(ex, target));
+
+        /// <summary>Throws a terminating error built from any BackupDr or AWS exception.</summary>
+        protected void ThrowDrError(Exception ex, object? target) => ThrowTerminatingError(DrErrorRecords.From(ex, target));
+
+        public void Dispose()
+        {
+            _clients?.Dispose();
+            _cancellation.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+
+namespace BackupDr.Core.Aws
+{
+    /// <summary>The typed clients of one context, sharing a call logger; disposed with the cmdlet call.</summary>
+    public sealed class AwsClientSet : IDisposable
+    {
+        private readonly Func<AwsContext, AwsClientSet> _forRegion;
+        private readonly List<IDisposable> _owned = new List<IDisposable>();
+        private readonly Dictionary<string, AwsClientSet> _regions = new Dictionary<string, AwsClientSet>(StringComparer.Ordinal);
+
+        public AwsClientSet(AwsContext context, IBackupApi backup, IRdsApi rds, IEc2Api ec2, Func<AwsContext, AwsClientSet> forRegion, params IDisposable[] owned)
+        {
+            Context = context;
+            Backup = backup;
+            Rds = rds;
+            Ec2 = ec2;
+            _forRegion = forRegion;
+            _owned.AddRange(owned);
+        }
+
+        public AwsContext Context { get; }
+        public IBackupApi Backup { get; }
+        public IRdsApi Rds { get; }
+        public IEc2Api Ec2 { get; }
+
+        /// <summary>Clients for another region with the same credentials and endpoint rules (copies, multi-region reports).</summary>
+        public AwsClientSet ForRegion(string region)
+        {
+            if (string.Equals(region, Context.Region, StringComparison.Ordinal))
+            {
+                return this;
+            }
+
+            lock (_regions)
+            {
+                if (!_regions.TryGetValue(region, out var set))
+                {
+                    set = _forRegion(Context.WithRegion(region));
+                    _regions[region] = set;
+                }
+
+                return set;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_regions)
+            {
+                foreach (var set in _regions.Values)
+                {
+                    set.Dispose();
+                }
+
+                _regions.Clear();
+            }
+
+            foreach (var d in _owned)
+            {
+                d.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Makes the typed clients for a context; the seam for an adapter over the official AWS SDK packages.</summary>
+    public interface IAwsClientFactory
+    {
+        AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall);
+    }
+
+    /// <summary>Clients over <see cref="AwsTransport"/>: one HTTP transport per service client set.</summary>
+    public sealed class AwsClientFactory : IAwsClientFactory
+    {
+        public static readonly AwsClientFactory Default = new AwsClientFactory();
+
+        public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall)
+        {
+            var transport = new AwsTransport(context);
+            if (onCall != null)
+            {
+                transport.CallCompleted += onCall;
+            }
+
+            return new AwsClientSet(
+                context,
+                new BackupClient(transport),
+                new RdsClient(transport),
+                new Ec2Client(transport),
+                ctx => Create(ctx, onCall),
+                transport);
+        }
+    }
+}
