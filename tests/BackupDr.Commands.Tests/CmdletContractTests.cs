@@ -1,0 +1,189 @@
+using System.Xml.Linq;
+
+namespace BackupDr.Commands.Tests;
+
+/// <summary>
+/// What every BackupDr cmdlet promises, checked on the compiled assembly: approved verbs, naming,
+/// OutputType, ShouldProcess with the agreed ConfirmImpact, the manifest export list, format views,
+/// and parameter names that line up along the pipeline.
+/// </summary>
+public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
+{
+    /// <summary>Cmdlets that change state, with the ConfirmImpact the design gives them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> StateChanging = new Dictionary<string, string>
+    {
+        ["Start-DrBackup"] = "Medium",
+        ["Restore-DrResource"] = "High",
+        ["Copy-DrRecoveryPoint"] = "Medium",
+        ["Set-DrBackupTag"] = "Low",
+        ["Set-DrDefault"] = "Low",
+        ["Start-DrSandbox"] = "Low",
+        ["Stop-DrSandbox"] = "Low",
+    };
+
+    /// <summary>Producer → consumer pairs the README and examples pipe together.</summary>
+    public static readonly (string Producer, string Consumer)[] Pipelines =
+    {
+        ("Get-DrRecoveryPoint", "Restore-DrResource"),
+        ("Get-DrRecoveryPoint", "Copy-DrRecoveryPoint"),
+        ("Start-DrBackup", "Wait-DrJob"),
+        ("Get-DrBackupJob", "Wait-DrJob"),
+        ("Restore-DrResource", "Wait-DrJob"),
+        ("Copy-DrRecoveryPoint", "Wait-DrJob"),
+        ("Get-DrBackupJob", "Get-DrRecoveryPoint"),
+    };
+
+    /// <summary>
+    /// By-property-name parameters meant for objects from outside BackupDr (AWS.Tools' Get-EC2Volume,
+    /// Get-EC2Instance and Get-RDSDBInstance emit VolumeId, InstanceId and DBInstanceIdentifier).
+    /// </summary>
+    public static readonly ISet<string> ForeignPipelineParameters = new HashSet<string> { "Set-DrBackupTag -InstanceId", "Set-DrBackupTag -VolumeId", "Set-DrBackupTag -DBInstanceIdentifier" };
+
+    private readonly CommandsAssembly _asm;
+
+    public CmdletContractTests(CommandsAssemblyFixture fixture)
+    {
+        _asm = fixture.Assembly;
+    }
+
+    [Fact]
+    public void The_assembly_has_the_cmdlets_of_the_design()
+    {
+        var names = _asm.Cmdlets.Select(c => c.Name).ToList();
+        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault" })
+        {
+            Assert.Contains(required, names);
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_uses_an_approved_verb_and_a_Dr_noun()
+    {
+        var approved = _asm.ApprovedVerbs;
+        Assert.Contains("Get", approved);
+        foreach (var c in _asm.Cmdlets)
+        {
+            Assert.True(approved.Contains(c.Verb), $"{c.Name}: '{c.Verb}' is not an approved verb");
+            Assert.StartsWith("Dr", c.Noun, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Class_and_file_names_follow_the_cmdlet_name()
+    {
+        var src = Path.Combine(CommandsAssembly.RepoRoot, "src", "BackupDr.Commands");
+        foreach (var c in _asm.Cmdlets)
+        {
+            Assert.Equal(c.Verb + c.Noun + "Command", c.Type.Name);
+            var files = Directory.GetFiles(src, c.Type.Name + ".cs", SearchOption.AllDirectories);
+            Assert.True(files.Length == 1, $"{c.Name}: expected exactly one file {c.Type.Name}.cs under src/BackupDr.Commands, found {files.Length}");
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_derives_from_DrCmdlet()
+    {
+        foreach (var c in _asm.Cmdlets)
+        {
+            var t = c.Type.BaseType;
+            while (t != null && t.Name != "DrCmdlet")
+            {
+                t = t.BaseType;
+            }
+
+            Assert.True(t != null, $"{c.Name} does not derive from DrCmdlet");
+        }
+    }
+
+    [Fact]
+    public void Every_cmdlet_declares_its_output_type()
+    {
+        foreach (var c in _asm.Cmdlets)
+        {
+            Assert.True(c.OutputTypes.Count > 0, $"{c.Name} has no [OutputType]");
+            foreach (var t in c.OutputTypes)
+            {
+                Assert.True(t.Namespace?.StartsWith("BackupDr", StringComparison.Ordinal), $"{c.Name} emits {t.FullName}: BackupDr emits its own model types only");
+            }
+        }
+    }
+
+    [Fact]
+    public void State_changing_cmdlets_support_ShouldProcess_with_the_agreed_impact()
+    {
+        foreach (var c in _asm.Cmdlets)
+        {
+            if (StateChanging.TryGetValue(c.Name, out var impact))
+            {
+                Assert.True(c.SupportsShouldProcess, $"{c.Name} changes state but does not support -WhatIf/-Confirm");
+                Assert.Equal(impact, c.ConfirmImpact);
+            }
+            else
+            {
+                Assert.True(c.Verb is "Get" or "Wait", $"{c.Name} is not listed as state-changing: add it to StateChanging with its ConfirmImpact");
+            }
+        }
+    }
+
+    [Fact]
+    public void Manifest_exports_exactly_the_compiled_cmdlets()
+    {
+        var manifest = CommandsAssembly.ManifestCmdlets().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var compiled = _asm.Cmdlets.Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.Equal(compiled, manifest);
+    }
+
+    [Fact]
+    public void Every_output_type_has_a_table_view()
+    {
+        var format = XDocument.Load(Path.Combine(CommandsAssembly.RepoRoot, "src", "BackupDr.Commands", "BackupDr.format.ps1xml"));
+        var viewed = format.Descendants("TypeName").Select(e => e.Value.Trim()).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in _asm.Cmdlets)
+        {
+            foreach (var t in c.OutputTypes)
+            {
+                Assert.True(viewed.Contains(t.FullName!), $"{c.Name} emits {t.FullName}, which has no view in BackupDr.format.ps1xml");
+            }
+        }
+
+        foreach (var table in format.Descendants("TableControl"))
+        {
+            var columns = table.Descendants("TableColumnHeader").Count();
+            Assert.InRange(columns, 4, 6);
+        }
+    }
+
+    [Fact]
+    public void Pipeline_properties_line_up_between_producer_and_consumer()
+    {
+        foreach (var (producerName, consumerName) in Pipelines)
+        {
+            var producer = _asm[producerName];
+            var consumer = _asm[consumerName];
+            var byName = consumer.Parameters.Where(p => p.ByPropertyName).ToList();
+            Assert.True(byName.Count > 0, $"{consumerName} binds nothing by property name");
+            var matched = byName.Where(p => producer.OutputTypes.Any(t => p.Names.Any(n => t.GetProperty(n) != null))).ToList();
+            Assert.True(matched.Count > 0, $"{producerName} | {consumerName}: no by-property-name parameter of {consumerName} ({string.Join(", ", byName.Select(p => p.Name))}) is a property of {string.Join(", ", producer.OutputTypes.Select(t => t.Name))}");
+        }
+    }
+
+    [Fact]
+    public void Every_by_property_name_parameter_is_fed_by_some_output_type()
+    {
+        var outputs = _asm.Cmdlets.SelectMany(c => c.OutputTypes).Distinct().ToList();
+        foreach (var c in _asm.Cmdlets)
+        {
+            foreach (var p in c.Parameters.Where(p => p.ByPropertyName && !ForeignPipelineParameters.Contains($"{c.Name} -{p.Name}")))
+            {
+                Assert.True(outputs.Any(t => p.Names.Any(n => t.GetProperty(n) != null)), $"{c.Name} -{p.Name} binds by property name, but no BackupDr output type has a property {string.Join("/", p.Names)}");
+            }
+        }
+    }
+}
+
+public sealed class CommandsAssemblyFixture : IDisposable
+{
+    public CommandsAssembly Assembly { get; } = new();
+
+    public void Dispose() => Assembly.Dispose();
+}
