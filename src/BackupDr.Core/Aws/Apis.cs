@@ -176,7 +176,7 @@ namespace BackupDr.Core.Aws
         /// <summary>Snapshots by snapshot id, or of one instance, or all (both null).</summary>
         IAsyncEnumerable<DbSnapshot> DescribeDBSnapshotsAsync(string? dbSnapshotIdentifier, string? dbInstanceIdentifier, CancellationToken cancellationToken);
 
-        /// <summary>Copies a snapshot into this client's region; sourceRegion is sent for cross-region copies.</summary>
+        /// <summary>Copies a snapshot into this client's region; for a cross-region copy pass the source ARN (sourceRegion is checked against it, not sent: it is no RDS wire member).</summary>
         Task<DbSnapshot> CopyDBSnapshotAsync(string sourceDBSnapshotIdentifier, string targetDBSnapshotIdentifier, string? sourceRegion, string? kmsKeyId, CancellationToken cancellationToken);
         Task<DbInstance> RestoreDBInstanceFromDBSnapshotAsync(RestoreDbInstanceFromSnapshotRequest request, CancellationToken cancellationToken);
         Task<DbInstance> CreateDBInstanceReadReplicaAsync(string dbInstanceIdentifier, string sourceDBInstanceIdentifier, string? dbInstanceClass, string? sourceRegion, CancellationToken cancellationToken);
