@@ -10,12 +10,13 @@ namespace BackupDr.Core.Aws
         private readonly List<IDisposable> _owned = new List<IDisposable>();
         private readonly Dictionary<string, AwsClientSet> _regions = new Dictionary<string, AwsClientSet>(StringComparer.Ordinal);
 
-        public AwsClientSet(AwsContext context, IBackupApi backup, IRdsApi rds, IEc2Api ec2, Func<AwsContext, AwsClientSet> forRegion, params IDisposable[] owned)
+        public AwsClientSet(AwsContext context, IBackupApi backup, IRdsApi rds, IEc2Api ec2, IStsApi sts, Func<AwsContext, AwsClientSet> forRegion, params IDisposable[] owned)
         {
             Context = context;
             Backup = backup;
             Rds = rds;
             Ec2 = ec2;
+            Sts = sts;
             _forRegion = forRegion;
             _owned.AddRange(owned);
         }
@@ -24,6 +25,7 @@ namespace BackupDr.Core.Aws
         public IBackupApi Backup { get; }
         public IRdsApi Rds { get; }
         public IEc2Api Ec2 { get; }
+        public IStsApi Sts { get; }
 
         /// <summary>Clients for another region with the same credentials and endpoint rules (copies, multi-region reports).</summary>
         public AwsClientSet ForRegion(string region)
@@ -88,6 +90,7 @@ namespace BackupDr.Core.Aws
                 new BackupClient(transport),
                 new RdsClient(transport),
                 new Ec2Client(transport),
+                new StsClient(transport),
                 ctx => Create(ctx, onCall),
                 transport);
         }

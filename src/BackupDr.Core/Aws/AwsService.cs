@@ -17,6 +17,9 @@ namespace BackupDr.Core.Aws
         public static readonly AwsService Rds = new AwsService("RDS", "rds", "rds", "RDS", AwsProtocol.Query, "2014-10-31");
         public static readonly AwsService Ec2 = new AwsService("EC2", "ec2", "ec2", "EC2", AwsProtocol.Ec2Query, "2016-11-15");
 
+        /// <summary>STS, for GetCallerIdentity: the account id that default role and resource ARNs need.</summary>
+        public static readonly AwsService Sts = new AwsService("STS", "sts", "sts", "STS", AwsProtocol.Query, "2011-06-15");
+
         private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion)
         {
             Name = name;
@@ -38,7 +41,7 @@ namespace BackupDr.Core.Aws
 
         public string EndpointVariable => "AWS_ENDPOINT_URL_" + EnvironmentSuffix;
 
-        public static AwsService[] All => new[] { Backup, Rds, Ec2 };
+        public static AwsService[] All => new[] { Backup, Rds, Ec2, Sts };
 
         public static AwsService FromName(string name)
         {
@@ -50,7 +53,7 @@ namespace BackupDr.Core.Aws
                 }
             }
 
-            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2.", nameof(name));
+            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2, STS.", nameof(name));
         }
 
         public override string ToString() => Name;
