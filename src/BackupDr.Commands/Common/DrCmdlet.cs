@@ -5,9 +5,24 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using BackupDr.Core.Aws;
+using BackupDr.Core.Model;
+using BackupDr.Core.Operations;
 
 namespace BackupDr.Commands
 {
+    /// <summary>IProgress that calls back synchronously (Progress&lt;T&gt; would post to a SynchronizationContext PowerShell lacks).</summary>
+    internal sealed class SyncProgress<T> : IProgress<T>
+    {
+        private readonly Action<T> _report;
+
+        public SyncProgress(Action<T> report)
+        {
+            _report = report;
+        }
+
+        public void Report(T value) => _report(value);
+    }
+
     /// <summary>
     /// Base of every BackupDr cmdlet: the AWS connection parameters, one resolution of them per call,
     /// Ctrl+C wired to a CancellationToken, and a pump that replays work done on other threads
@@ -195,6 +210,77 @@ namespace BackupDr.Commands
                 action();
             }
         }
+
+        /// <summary>Progress activity ids of job waits start here (one line per job).</summary>
+        protected const int WaitActivityId = 0x0DB0;
+
+        /// <summary>
+        /// Waits for jobs with one progress line each, a timeout and Ctrl+C; returns the final jobs in order.
+        /// </summary>
+        protected IReadOnlyList<DrJob> WaitForJobs(IReadOnlyList<DrJob> jobs, TimeSpan? timeout, string activity)
+        {
+            var records = new Dictionary<int, ProgressRecord>();
+            var progress = new SyncProgress<JobProgress>(p => Post(() =>
+            {
+                if (!records.TryGetValue(p.Index, out var record))
+                {
+                    record = new ProgressRecord(WaitActivityId + p.Index, $"{activity}: {p.JobType} job {p.JobId}", "Starting");
+                    records[p.Index] = record;
+                }
+
+                var percent = p.PercentDone.HasValue ? $" {p.PercentDone.Value:0}%" : string.Empty;
+                record.StatusDescription = $"{p.State}{percent}, {p.Elapsed:hh\:mm\:ss} elapsed";
+                record.PercentComplete = p.PercentDone.HasValue ? (int)Math.Max(0, Math.Min(100, p.PercentDone.Value)) : -1;
+                record.RecordType = p.IsCompleted ? ProgressRecordType.Completed : ProgressRecordType.Processing;
+                WriteProgress(record);
+            }));
+
+            try
+            {
+                return Run(ct => JobWaiter.WaitAllAsync(
+                    jobs,
+                    (job, token) => JobWaiter.RefreshAsync(Clients.ForRegion(job.Region).Backup, job, token),
+                    DrPolling.Interval,
+                    timeout,
+                    progress,
+                    SystemClock.Instance,
+                    ct));
+            }
+            finally
+            {
+                foreach (var record in records.Values)
+                {
+                    if (record.RecordType != ProgressRecordType.Completed)
+                    {
+                        record.RecordType = ProgressRecordType.Completed;
+                        WriteProgress(record);
+                    }
+                }
+            }
+        }
+
+        /// <summary>A job that ended without success becomes an error record carrying its status message.</summary>
+        protected void WriteJobOutcome(DrJob job)
+        {
+            WriteObject(job);
+            if (!job.Succeeded)
+            {
+                var ex = new DrValidationException(
+                    $"{job.JobType}Job{ToPascal(job.State)}",
+                    null,
+                    job.JobId,
+                    $"{job.JobType} job {job.JobId} ended {job.State}: {job.StatusMessage ?? "AWS gave no status message."}",
+                    DrErrorKind.InvalidOperation);
+                WriteError(DrErrorRecords.From(ex, job));
+            }
+            else if (job.CompletedWithIssues)
+            {
+                WriteWarning($"{job.JobType} job {job.JobId} completed with issues ({job.MessageCategory}): {job.StatusMessage}");
+            }
+        }
+
+        private static string ToPascal(string state) =>
+            string.IsNullOrEmpty(state) ? "Unknown" : state.Substring(0, 1).ToUpperInvariant() + state.Substring(1).ToLowerInvariant();
 
         /// <summary>Writes a non-terminating error built from any BackupDr or AWS exception.</summary>
         protected void WriteDrError(Exception ex, object? target) => WriteError(DrErrorRecords.From(ex, target));

@@ -60,3 +60,18 @@ namespace BackupDr.Core.Aws
         };
     }
 }
+
+namespace BackupDr.Core.Aws
+{
+    /// <summary>How often waits poll AWS; the sandbox shortens it while it runs.</summary>
+    public static class DrPolling
+    {
+        private static long _ticks = TimeSpan.FromSeconds(15).Ticks;
+
+        public static TimeSpan Interval
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
+            set => Interlocked.Exchange(ref _ticks, value.Ticks);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using BackupDr.Core.Model;
+using BackupDr.Core.Operations;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Starts on-demand AWS Backup jobs for resources (EBS volumes, EC2 instances, RDS instances, Aurora
+    /// clusters, ...), optionally waits for them and copies the recovery points to a DR region.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "DrBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(BackupJob), typeof(CopyJob))]
+    public sealed class StartDrBackupCommand : DrCmdlet
+    {
+        private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Arn")]
+        [ValidateNotNullOrEmpty]
+        public string[] ResourceArn { get; set; } = Array.Empty<string>();
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string BackupVaultName { get; set; } = "Default";
+
+        /// <summary>Role AWS Backup assumes; default: the account's AWSBackupDefaultServiceRole.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IamRoleArn { get; set; }
+
+        /// <summary>Default: derived from resource, vault and UTC day, so a rerun the same day starts no second backup.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IdempotencyToken { get; set; }
+
+        [Parameter]
+        [ValidateRange(60, 100000)]
+        public long? StartWindowMinutes { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public long? CompleteWindowMinutes { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        public long? ColdStorageAfterDays { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 36500)]
+        public long? DeleteAfterDays { get; set; }
+
+        [Parameter]
+        public Hashtable? RecoveryPointTag { get; set; }
+
+        /// <summary>Copy the recovery point to this region when the backup completes (waits for the backup).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? CopyToRegion { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CopyToVault { get; set; }
+
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>How long -Wait waits (default: no limit).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan? Timeout { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (var arn in ResourceArn)
+            {
+                BackupStartPlan plan;
+                try
+                {
+                    plan = BackupStarter.Plan(
+                        new BackupStartOptions
+                        {
+                            ResourceArn = arn,
+                            BackupVaultName = BackupVaultName,
+                            IamRoleArn = IamRoleArn,
+                            IdempotencyToken = IdempotencyToken,
+                            StartWindowMinutes = StartWindowMinutes,
+                            CompleteWindowMinutes = CompleteWindowMinutes,
+                            ColdStorageAfterDays = ColdStorageAfterDays,
+                            DeleteAfterDays = DeleteAfterDays,
+                            RecoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag"),
+                            CopyToRegion = CopyToRegion,
+                            CopyToVault = CopyToVault,
+                        },
+                        Context.Region,
+                        DateTime.UtcNow);
+                }
+                catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
+                {
+                    WriteDrError(ex, arn);
+                    continue;
+                }
+
+                if (plan.IamRoleDefaulted)
+                {
+                    WriteVerbose($"Using the default backup role {plan.Request.IamRoleArn} (account {plan.Resource.AccountId}, from the resource ARN); pass -IamRoleArn to use another.");
+                }
+
+                if (plan.IdempotencyTokenDefaulted)
+                {
+                    WriteVerbose($"Idempotency token {plan.Request.IdempotencyToken} (resource, vault and UTC day): a rerun today returns the same job.");
+                }
+
+                var action = plan.CopyDestinationVaultArn == null
+                    ? $"Start backup into vault '{BackupVaultName}'"
+                    : $"Start backup into vault '{BackupVaultName}' and copy it to {plan.CopyDestinationVaultArn}";
+                if (!ShouldProcess(plan.Resource.Text, action))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var job = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
+                    if (Wait || plan.CopyDestinationVaultArn != null)
+                    {
+                        _started.Add((plan, job));
+                    }
+                    else
+                    {
+                        WriteObject(job);
+                    }
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteDrError(ex, plan.Resource.Text);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_started.Count == 0)
+            {
+                return;
+            }
+
+            if (!Wait)
+            {
+                WriteVerbose("-CopyToRegion starts the copy when the backup completes: waiting for the backup.");
+            }
+
+            var finished = WaitForJobs(_started.ConvertAll(s => (DrJob)s.Job), Timeout, "Backup");
+            var copies = new List<DrJob>();
+            for (var i = 0; i < finished.Count; i++)
+            {
+                var job = (BackupJob)finished[i];
+                WriteJobOutcome(job);
+                var plan = _started[i].Plan;
+                if (plan.CopyDestinationVaultArn == null || !job.Succeeded)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var copy = Run(ct => BackupStarter.StartCopyAsync(Clients.Backup, plan, job, ct));
+                    if (Wait)
+                    {
+                        copies.Add(copy);
+                    }
+                    else
+                    {
+                        WriteObject(copy);
+                    }
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteDrError(ex, job.RecoveryPointArn);
+                }
+            }
+
+            if (copies.Count > 0)
+            {
+                foreach (var copy in WaitForJobs(copies, Timeout, "Copy"))
+                {
+                    WriteJobOutcome(copy);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace BackupDr.Commands
+{
+    /// <summary>Turns -Tag/-Metadata hashtables into string maps, refusing values that are not scalars.</summary>
+    internal static class Hashtables
+    {
+        public static Dictionary<string, string>? ToStringMap(Hashtable? table, string parameterName)
+        {
+            if (table == null)
+            {
+                return null;
+            }
+
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (DictionaryEntry entry in table)
+            {
+                var key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty;
+                var value = entry.Value is System.Management.Automation.PSObject ps ? ps.BaseObject : entry.Value;
+                if (value is IEnumerable && !(value is string))
+                {
+                    throw new ArgumentException($"-{parameterName} '{key}' has a list value; give one string per key.", parameterName);
+                }
+
+                map[key] = value is bool b ? (b ? "true" : "false") : Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            return map;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using BackupDr.Core.Model;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Waits for backup, restore and copy jobs from the pipeline, with one progress line per job, until
+    /// they finish, -Timeout passes or Ctrl+C. Emits each final job; a job that did not succeed is also
+    /// written as an error carrying its status message.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Wait, "DrJob", DefaultParameterSetName = ObjectSet)]
+    [OutputType(typeof(BackupJob), typeof(RestoreJob), typeof(CopyJob))]
+    public sealed class WaitDrJobCommand : DrCmdlet
+    {
+        private const string ObjectSet = "Job";
+        private const string IdSet = "ById";
+
+        private readonly List<DrJob> _jobs = new List<DrJob>();
+
+        /// <summary>Jobs from Start-DrBackup, Get-DrBackupJob, Restore-DrResource or Copy-DrRecoveryPoint.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ObjectSet)]
+        [ValidateNotNull]
+        public DrJob[] InputObject { get; set; } = Array.Empty<DrJob>();
+
+        /// <summary>Ids of jobs of -JobType in -Region.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] JobId { get; set; } = Array.Empty<string>();
+
+        [Parameter(ParameterSetName = IdSet)]
+        public DrJobType JobType { get; set; } = DrJobType.Backup;
+
+        /// <summary>How long to wait in all (default: no limit).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan? Timeout { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ObjectSet)
+            {
+                _jobs.AddRange(InputObject);
+                return;
+            }
+
+            foreach (var id in JobId)
+            {
+                DrJob job = JobType switch
+                {
+                    DrJobType.Restore => new RestoreJob { RestoreJobId = id, Region = Context.Region },
+                    DrJobType.Copy => new CopyJob { CopyJobId = id, Region = Context.Region },
+                    _ => new BackupJob { BackupJobId = id, Region = Context.Region },
+                };
+                _jobs.Add(job);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_jobs.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var job in _jobs)
+            {
+                if (string.IsNullOrEmpty(job.Region))
+                {
+                    job.Region = Context.Region;
+                }
+            }
+
+            IReadOnlyList<DrJob> finished;
+            try
+            {
+                finished = WaitForJobs(_jobs, Timeout, "Waiting");
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowDrError(ex, _jobs.Count == 1 ? _jobs[0].JobId : null);
+                return;
+            }
+
+            foreach (var job in finished)
+            {
+                WriteJobOutcome(job);
+            }
+        }
+    }
+}

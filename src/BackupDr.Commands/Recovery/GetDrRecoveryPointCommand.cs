@@ -1,0 +1,73 @@
+using System;
+using System.Management.Automation;
+using BackupDr.Core.Model;
+using BackupDr.Core.Operations;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Lists recovery points of a vault or of a resource, streaming page by page; -Latest keeps the newest
+    /// completed point of each resource, ready to pipe into Restore-DrResource.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DrRecoveryPoint", DefaultParameterSetName = VaultSet)]
+    [OutputType(typeof(RecoveryPoint))]
+    public sealed class GetDrRecoveryPointCommand : DrCmdlet
+    {
+        private const string VaultSet = "ByVault";
+        private const string ResourceSet = "ByResource";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? BackupVaultName { get; set; }
+
+        [Parameter(ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("Arn")]
+        [ValidateNotNullOrEmpty]
+        public string? ResourceArn { get; set; }
+
+        /// <summary>A DateTime, or a TimeSpan meaning "that long ago".</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public object? Since { get; set; }
+
+        /// <summary>Only the newest COMPLETED point of each resource.</summary>
+        [Parameter]
+        public SwitchParameter Latest { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(ResourceTypeCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ResourceType { get; set; }
+
+        [Parameter]
+        [ValidateSet("COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING", IgnoreCase = true)]
+        public string? Status { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            RecoveryPointQueryOptions options;
+            try
+            {
+                var now = DateTime.UtcNow;
+                options = new RecoveryPointQueryOptions
+                {
+                    BackupVaultName = BackupVaultName,
+                    ResourceArn = ResourceArn,
+                    Since = Since == null ? (DateTime?)null : SinceParser.Resolve(GetDrBackupJobCommand.Unwrap(Since), now, "Since"),
+                    ResourceType = ResourceType,
+                    Status = Status?.ToUpperInvariant(),
+                    Latest = Latest,
+                    Region = Context.Region,
+                };
+                var query = new RecoveryPointQuery(Clients.Backup);
+                var stream = query.ListAsync(options, CancellationToken);
+                Stream(_ => stream);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                WriteDrError(ex, (object?)ResourceArn ?? BackupVaultName);
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Aws;
+using BackupDr.Core.Model;
+
+namespace BackupDr.Core.Operations
+{
+    /// <summary>What Start-DrBackup was asked to do for one resource.</summary>
+    public sealed class BackupStartOptions
+    {
+        public string ResourceArn { get; set; } = string.Empty;
+        public string BackupVaultName { get; set; } = "Default";
+        public string? IamRoleArn { get; set; }
+        public string? IdempotencyToken { get; set; }
+        public long? StartWindowMinutes { get; set; }
+        public long? CompleteWindowMinutes { get; set; }
+        public long? ColdStorageAfterDays { get; set; }
+        public long? DeleteAfterDays { get; set; }
+        public IDictionary<string, string>? RecoveryPointTags { get; set; }
+
+        /// <summary>Region to copy the recovery point to once the backup completes.</summary>
+        public string? CopyToRegion { get; set; }
+
+        /// <summary>Vault in the copy region (default: a vault of the same name).</summary>
+        public string? CopyToVault { get; set; }
+    }
+
+    /// <summary>A validated backup start: the request to send and what was defaulted (for -Verbose).</summary>
+    public sealed class BackupStartPlan
+    {
+        public StartBackupJobRequest Request { get; set; } = new StartBackupJobRequest();
+        public Arn Resource { get; set; } = Arn.Parse("arn:aws:ec2:us-east-1:000000000000:volume/vol-0");
+        public bool IamRoleDefaulted { get; set; }
+        public bool IdempotencyTokenDefaulted { get; set; }
+
+        /// <summary>ARN of the vault to copy to after completion, or null for no copy.</summary>
+        public string? CopyDestinationVaultArn { get; set; }
+        public string? CopyDestinationRegion { get; set; }
+    }
+
+    /// <summary>
+    /// Validates and plans on-demand backups, and starts the DR-region copy once a backup completes.
+    /// Every check runs before anything is sent, so bad input never leaves a half-made backup.
+    /// </summary>
+    public static class BackupStarter
+    {
+        private static readonly System.Text.RegularExpressions.Regex VaultName = new System.Text.RegularExpressions.Regex("^[a-zA-Z0-9\\-_]{2,50}$");
+
+        public static BackupStartPlan Plan(BackupStartOptions options, string region, DateTime utcNow)
+        {
+            var resource = ResourceArns.ValidateResourceArn(options.ResourceArn, "ResourceArn", region);
+            ValidateVaultName(options.BackupVaultName, "BackupVaultName");
+            var lifecycle = Lifecycles.Validate(options.ColdStorageAfterDays, options.DeleteAfterDays);
+            if (options.StartWindowMinutes is long start && start < 60)
+            {
+                throw new DrValidationException("InvalidStartWindow", "StartWindowMinutes", start, $"-StartWindowMinutes is {start}; AWS Backup needs at least 60 minutes.");
+            }
+
+            if (options.CompleteWindowMinutes is long complete && options.StartWindowMinutes is long s2 && complete <= s2)
+            {
+                throw new DrValidationException("InvalidCompleteWindow", "CompleteWindowMinutes", complete, $"-CompleteWindowMinutes ({complete}) must be greater than -StartWindowMinutes ({s2}).");
+            }
+
+            if (options.RecoveryPointTags != null)
+            {
+                TagRules.Validate(options.RecoveryPointTags, null, "RecoveryPointTag");
+            }
+
+            string? copyVaultArn = null;
+            if (options.CopyToRegion != null || options.CopyToVault != null)
+            {
+                var copyRegion = options.CopyToRegion ?? region;
+                try
+                {
+                    AwsContext.ValidateRegion(copyRegion, "-CopyToRegion");
+                }
+                catch (AwsConfigurationException ex)
+                {
+                    throw new DrValidationException("InvalidCopyRegion", "CopyToRegion", copyRegion, ex.Message, DrErrorKind.InvalidArgument, ex);
+                }
+
+                var copyVault = options.CopyToVault ?? options.BackupVaultName;
+                ValidateVaultName(copyVault, "CopyToVault");
+                if (copyRegion == region && copyVault == options.BackupVaultName)
+                {
+                    throw new DrValidationException("CopyToSameVault", "CopyToRegion", copyRegion, $"The copy would go to the same vault ('{copyVault}' in {copyRegion}) as the backup. Give -CopyToRegion with another region, or -CopyToVault with another vault.");
+                }
+
+                copyVaultArn = Arn.Build(resource.Partition, "backup", copyRegion, resource.AccountId, "backup-vault:" + copyVault);
+            }
+
+            var roleDefaulted = string.IsNullOrEmpty(options.IamRoleArn);
+            var role = roleDefaulted ? ResourceArns.DefaultBackupRoleArn(resource) : options.IamRoleArn!;
+            if (!roleDefaulted && (!Arn.TryParse(role, out var roleArn) || roleArn!.Service != "iam"))
+            {
+                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", role, $"'{role}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).");
+            }
+
+            var tokenDefaulted = string.IsNullOrEmpty(options.IdempotencyToken);
+            return new BackupStartPlan
+            {
+                Resource = resource,
+                IamRoleDefaulted = roleDefaulted,
+                IdempotencyTokenDefaulted = tokenDefaulted,
+                CopyDestinationVaultArn = copyVaultArn,
+                CopyDestinationRegion = copyVaultArn == null ? null : Arn.Parse(copyVaultArn).Region,
+                Request = new StartBackupJobRequest
+                {
+                    ResourceArn = resource.Text,
+                    BackupVaultName = options.BackupVaultName,
+                    IamRoleArn = role,
+                    IdempotencyToken = tokenDefaulted ? IdempotencyTokens.ForBackup(resource.Text, options.BackupVaultName, utcNow) : options.IdempotencyToken,
+                    StartWindowMinutes = options.StartWindowMinutes,
+                    CompleteWindowMinutes = options.CompleteWindowMinutes,
+                    Lifecycle = lifecycle,
+                    RecoveryPointTags = options.RecoveryPointTags,
+                },
+            };
+        }
+
+        /// <summary>The copy's token derives from the backup's, so a rerun starts no second copy either.</summary>
+        public static string CopyToken(string backupToken)
+        {
+            var token = "copy" + backupToken;
+            return token.Length <= 64 ? token : token.Substring(0, 64);
+        }
+
+        public static void ValidateVaultName(string? name, string parameterName)
+        {
+            if (name == null || !VaultName.IsMatch(name))
+            {
+                throw new DrValidationException("InvalidBackupVaultName", parameterName, name, $"'{name}' is not a backup vault name: 2 to 50 letters, digits, hyphens or underscores.");
+            }
+        }
+
+        /// <summary>Starts the backup and returns the job as AWS describes it right after the start.</summary>
+        public static async Task<BackupJob> StartAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
+        {
+            var started = await backup.StartBackupJobAsync(plan.Request, cancellationToken).ConfigureAwait(false);
+            return await backup.DescribeBackupJobAsync(started.BackupJobId, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Starts the copy of a completed backup's recovery point to the plan's destination vault.</summary>
+        public static async Task<CopyJob> StartCopyAsync(IBackupApi backup, BackupStartPlan plan, BackupJob completed, CancellationToken cancellationToken)
+        {
+            if (plan.CopyDestinationVaultArn == null)
+            {
+                throw new InvalidOperationException("This backup has no copy destination.");
+            }
+
+            if (!completed.Succeeded || string.IsNullOrEmpty(completed.RecoveryPointArn))
+            {
+                throw new DrValidationException("BackupNotCompleted", "CopyToRegion", completed.JobId, $"Backup job {completed.JobId} ended {completed.Status}; nothing was copied. {completed.StatusMessage}", DrErrorKind.InvalidOperation);
+            }
+
+            var copy = await backup.StartCopyJobAsync(
+                new StartCopyJobRequest
+                {
+                    RecoveryPointArn = completed.RecoveryPointArn!,
+                    SourceBackupVaultName = plan.Request.BackupVaultName,
+                    DestinationBackupVaultArn = plan.CopyDestinationVaultArn,
+                    IamRoleArn = plan.Request.IamRoleArn,
+                    IdempotencyToken = plan.Request.IdempotencyToken == null ? null : CopyToken(plan.Request.IdempotencyToken),
+                    Lifecycle = plan.Request.Lifecycle,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return await backup.DescribeCopyJobAsync(copy.CopyJobId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
