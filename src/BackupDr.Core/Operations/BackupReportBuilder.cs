@@ -1,0 +1,316 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Aws;
+using BackupDr.Core.Model;
+
+namespace BackupDr.Core.Operations
+{
+    /// <summary>Get-DrBackupReport's parameters, typed.</summary>
+    public sealed class BackupReportOptions
+    {
+        /// <summary>Start of the window (UTC); default: 7 days before now.</summary>
+        public DateTime? Since { get; set; }
+
+        /// <summary>Regions to report on, listed in parallel.</summary>
+        public IList<string> Regions { get; set; } = new List<string>();
+
+        /// <summary>Only jobs of this vault.</summary>
+        public string? BackupVaultName { get; set; }
+
+        /// <summary>Failed jobs listed in full; the rest are counted only (bounded memory).</summary>
+        public int MaxFailedJobs { get; set; } = 1000;
+    }
+
+    /// <summary>
+    /// Builds a BackupReport by streaming ListBackupJobs per region in parallel and aggregating as jobs arrive:
+    /// memory grows with resources and days, never with the number of jobs (100,000+ jobs are fine).
+    /// </summary>
+    public sealed class BackupReportBuilder
+    {
+        /// <summary>How long AWS Backup keeps job history; a window reaching further back is incomplete by nature.</summary>
+        public static readonly TimeSpan JobHistoryRetention = TimeSpan.FromDays(30);
+
+        /// <summary>Default report window.</summary>
+        public static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(7);
+
+        private readonly Func<string, IBackupApi> _apiForRegion;
+        private readonly IAwsClock _clock;
+
+        /// <summary>The factory gives a Backup client per region (the cmdlet builds them from one AwsContext).</summary>
+        public BackupReportBuilder(Func<string, IBackupApi> apiForRegion, IAwsClock? clock = null)
+        {
+            _apiForRegion = apiForRegion ?? throw new ArgumentNullException(nameof(apiForRegion));
+            _clock = clock ?? SystemClock.Instance;
+        }
+
+        /// <summary>
+        /// Validates the options (before any call), lists every region concurrently and merges the results; a failing
+        /// region is recorded in RegionErrors (IsComplete false) while the others still report. Cancellation stops all.
+        /// </summary>
+        public async Task<BackupReport> BuildAsync(BackupReportOptions options, CancellationToken cancellationToken)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            var now = _clock.UtcNow;
+            var since = options.Since ?? now - DefaultWindow;
+            SinceParser.EnsureNotInFuture(since, now);
+            var regions = options.Regions.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
+            if (regions.Count == 0)
+            {
+                throw new DrValidationException("RegionRequired", "Region", null, "Give at least one -Region to report on.");
+            }
+
+            if (options.MaxFailedJobs < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), options.MaxFailedJobs, "MaxFailedJobs must be 0 or more.");
+            }
+
+            var warnings = new List<string>();
+            if (now - since > JobHistoryRetention)
+            {
+                warnings.Add($"-Since {since:u} is more than 30 days ago; AWS Backup keeps only 30 days of job history, so older jobs are not in this report.");
+            }
+
+            var filter = new Func<BackupJobFilter>(() => new BackupJobFilter { CreatedAfter = since, BackupVaultName = options.BackupVaultName });
+            var accumulators = regions.Select(r => new Accumulator(r, options.MaxFailedJobs)).ToList();
+            await Task.WhenAll(accumulators.Select(a => Task.Run(() => RunRegionAsync(a, filter(), cancellationToken), cancellationToken))).ConfigureAwait(false);
+
+            var merged = new Accumulator(string.Empty, options.MaxFailedJobs);
+            foreach (var a in accumulators)
+            {
+                merged.Merge(a);
+            }
+
+            if (accumulators.Any(a => a.Error != null))
+            {
+                warnings.Add("Some regions could not be listed completely; the totals are a lower bound. See RegionErrors.");
+            }
+
+            return merged.ToReport(since, now, options.BackupVaultName, regions, accumulators.Where(a => a.Error != null).Select(a => a.Error!).ToList(), warnings);
+        }
+
+        private async Task RunRegionAsync(Accumulator acc, BackupJobFilter filter, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var api = _apiForRegion(acc.Region);
+                await foreach (var job in api.ListBackupJobsAsync(filter, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    acc.Add(job);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                acc.Error = new RegionError
+                {
+                    Region = acc.Region,
+                    ErrorId = ex is AwsServiceException aws ? aws.ErrorCode : ex is DrException dr ? dr.ErrorId : ex.GetType().Name,
+                    Kind = ex is AwsServiceException a2 ? DrErrors.KindOf(a2) : ex is DrException d2 ? d2.Kind : DrErrorKind.InvalidOperation,
+                    Message = ex.Message,
+                    JobsCountedBeforeFailure = acc.Total,
+                    Exception = ex,
+                };
+            }
+        }
+
+        /// <summary>Per-region running totals; merged after all regions finish (each is touched by one task only).</summary>
+        private sealed class Accumulator
+        {
+            private readonly int _maxFailed;
+            private readonly Dictionary<string, long> _byState = new Dictionary<string, long>(StringComparer.Ordinal);
+            private readonly Dictionary<DateTime, Dictionary<string, long>> _perDay = new Dictionary<DateTime, Dictionary<string, long>>();
+            private readonly Dictionary<string, ResourceBackupSummary> _resources = new Dictionary<string, ResourceBackupSummary>(StringComparer.Ordinal);
+            private readonly List<FailedBackupJob> _failed = new List<FailedBackupJob>();
+
+            public Accumulator(string region, int maxFailed)
+            {
+                Region = region;
+                _maxFailed = maxFailed;
+            }
+
+            public string Region { get; }
+            public long Total { get; private set; }
+            public RegionError? Error { get; set; }
+            private long _completed;
+            private long _finished;
+            private long _withIssues;
+            private long _bytes;
+            private long _failedNotListed;
+
+            public void Add(BackupJob job)
+            {
+                Total++;
+                var state = string.IsNullOrEmpty(job.State) ? "UNKNOWN" : job.State;
+                Increment(_byState, state, 1);
+                if (job.CreationDate != null)
+                {
+                    var day = job.CreationDate.Value.Date;
+                    if (!_perDay.TryGetValue(day, out var states))
+                    {
+                        _perDay[day] = states = new Dictionary<string, long>(StringComparer.Ordinal);
+                    }
+
+                    Increment(states, state, 1);
+                }
+
+                var failed = job.IsTerminal && !job.Succeeded;
+                if (job.IsTerminal)
+                {
+                    _finished++;
+                }
+
+                if (job.Succeeded)
+                {
+                    _completed++;
+                    _bytes += job.BackupSizeInBytes ?? 0;
+                    if (job.CompletedWithIssues)
+                    {
+                        _withIssues++;
+                    }
+                }
+
+                if (failed)
+                {
+                    if (_failed.Count < _maxFailed)
+                    {
+                        _failed.Add(new FailedBackupJob
+                        {
+                            JobId = job.JobId,
+                            ResourceArn = job.ResourceArn,
+                            State = state,
+                            StatusMessage = job.StatusMessage,
+                            CreationDate = job.CreationDate,
+                            Region = string.IsNullOrEmpty(job.Region) ? Region : job.Region,
+                        });
+                    }
+                    else
+                    {
+                        _failedNotListed++;
+                    }
+                }
+
+                if (!string.IsNullOrEmpty(job.ResourceArn))
+                {
+                    if (!_resources.TryGetValue(job.ResourceArn!, out var r))
+                    {
+                        _resources[job.ResourceArn!] = r = new ResourceBackupSummary
+                        {
+                            ResourceArn = job.ResourceArn!,
+                            ResourceType = job.ResourceType,
+                            Region = string.IsNullOrEmpty(job.Region) ? Region : job.Region,
+                        };
+                    }
+
+                    r.JobCount++;
+                    if (failed)
+                    {
+                        r.FailedCount++;
+                    }
+
+                    var at = job.CompletionDate ?? job.CreationDate;
+                    if (job.Succeeded && at != null && (r.LastSuccessfulBackup == null || at > r.LastSuccessfulBackup))
+                    {
+                        r.LastSuccessfulBackup = at;
+                    }
+                }
+            }
+
+            public void Merge(Accumulator other)
+            {
+                Total += other.Total;
+                _completed += other._completed;
+                _finished += other._finished;
+                _withIssues += other._withIssues;
+                _bytes += other._bytes;
+                _failedNotListed += other._failedNotListed;
+                foreach (var kv in other._byState)
+                {
+                    Increment(_byState, kv.Key, kv.Value);
+                }
+
+                foreach (var day in other._perDay)
+                {
+                    if (!_perDay.TryGetValue(day.Key, out var states))
+                    {
+                        _perDay[day.Key] = states = new Dictionary<string, long>(StringComparer.Ordinal);
+                    }
+
+                    foreach (var kv in day.Value)
+                    {
+                        Increment(states, kv.Key, kv.Value);
+                    }
+                }
+
+                foreach (var f in other._failed)
+                {
+                    if (_failed.Count < _maxFailed)
+                    {
+                        _failed.Add(f);
+                    }
+                    else
+                    {
+                        _failedNotListed++;
+                    }
+                }
+
+                foreach (var kv in other._resources)
+                {
+                    // The same ARN cannot come from two regions (the region is part of it), except S3-style ARNs; sum those.
+                    if (_resources.TryGetValue(kv.Key, out var mine))
+                    {
+                        mine.JobCount += kv.Value.JobCount;
+                        mine.FailedCount += kv.Value.FailedCount;
+                        if (kv.Value.LastSuccessfulBackup > (mine.LastSuccessfulBackup ?? DateTime.MinValue))
+                        {
+                            mine.LastSuccessfulBackup = kv.Value.LastSuccessfulBackup;
+                        }
+                    }
+                    else
+                    {
+                        _resources[kv.Key] = kv.Value;
+                    }
+                }
+            }
+
+            public BackupReport ToReport(DateTime since, DateTime now, string? vault, IReadOnlyList<string> regions, IReadOnlyList<RegionError> errors, IReadOnlyList<string> warnings)
+            {
+                foreach (var r in _resources.Values)
+                {
+                    r.Age = r.LastSuccessfulBackup == null ? (TimeSpan?)null : now - r.LastSuccessfulBackup.Value;
+                }
+
+                return new BackupReport
+                {
+                    Since = since,
+                    GeneratedAt = now,
+                    BackupVaultName = vault,
+                    Regions = regions,
+                    TotalJobs = Total,
+                    TotalsByState = new SortedDictionary<string, long>(_byState, StringComparer.Ordinal),
+                    CompletedWithIssues = _withIssues,
+                    SuccessRate = _finished == 0 ? (double?)null : (double)_completed / _finished,
+                    BytesBackedUp = _bytes,
+                    FailedJobs = _failed,
+                    FailedJobsNotListed = _failedNotListed,
+                    Resources = _resources.Values.OrderBy(r => r.LastSuccessfulBackup ?? DateTime.MinValue).ThenBy(r => r.ResourceArn, StringComparer.Ordinal).ToList(),
+                    JobsPerDay = new SortedDictionary<DateTime, IReadOnlyDictionary<string, long>>(_perDay.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, long>)kv.Value)),
+                    RegionErrors = errors,
+                    Warnings = warnings,
+                };
+            }
+
+            private static void Increment(Dictionary<string, long> d, string key, long by) =>
+                d[key] = d.TryGetValue(key, out var v) ? v + by : by;
+        }
+    }
+}

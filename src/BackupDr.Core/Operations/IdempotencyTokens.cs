@@ -1,0 +1,55 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BackupDr.Core.Operations
+{
+    /// <summary>
+    /// Default idempotency tokens. A runbook step that is rerun (a retried Azure Automation job, an SSM
+    /// document run twice, a person pressing Up+Enter) must not start a second backup of the same resource
+    /// into the same vault on the same day: AWS Backup answers a StartBackupJob with a token it has seen
+    /// by returning the existing job instead of starting another. Deriving the token from resource, vault and
+    /// UTC day gives exactly that, without the runbook having to remember anything between runs.
+    /// </summary>
+    public static class IdempotencyTokens
+    {
+        /// <summary>
+        /// SHA-256 (64 lowercase hex characters) of resource ARN, vault name and the UTC date: same inputs on the
+        /// same UTC day give the same token; another day, vault or resource gives another token.
+        /// </summary>
+        public static string ForBackup(string resourceArn, string vaultName, DateTime utcDay)
+        {
+            if (string.IsNullOrEmpty(resourceArn))
+            {
+                throw new ArgumentException("A resource ARN is required.", nameof(resourceArn));
+            }
+
+            if (string.IsNullOrEmpty(vaultName))
+            {
+                throw new ArgumentException("A vault name is required.", nameof(vaultName));
+            }
+
+            var day = (utcDay.Kind == DateTimeKind.Local ? utcDay.ToUniversalTime() : utcDay).Date;
+
+            // Versioned and newline-separated so no two different inputs can produce the same hashed text.
+            var text = "backupdr/start-backup/v1\n" + resourceArn + "\n" + vaultName + "\n" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return Sha256Hex(text);
+        }
+
+        private static string Sha256Hex(string text)
+        {
+            using (var sha = SHA256.Create())
+            {
+                var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+                var sb = new StringBuilder(hash.Length * 2);
+                foreach (var b in hash)
+                {
+                    sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                }
+
+                return sb.ToString();
+            }
+        }
+    }
+}
