@@ -229,7 +229,7 @@ namespace BackupDr.Commands
                 }
 
                 var percent = p.PercentDone.HasValue ? $" {p.PercentDone.Value:0}%" : string.Empty;
-                record.StatusDescription = $"{p.State}{percent}, {p.Elapsed:hh\:mm\:ss} elapsed";
+                record.StatusDescription = $"{p.State}{percent}, {p.Elapsed.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture)} elapsed";
                 record.PercentComplete = p.PercentDone.HasValue ? (int)Math.Max(0, Math.Min(100, p.PercentDone.Value)) : -1;
                 record.RecordType = p.IsCompleted ? ProgressRecordType.Completed : ProgressRecordType.Processing;
                 WriteProgress(record);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
 using System.Threading;
 using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
