@@ -108,6 +108,11 @@ public sealed class SignatureMotoTests
             Assert.Equal(200, rds.StatusCode);
             Assert.Contains("DescribeDBInstancesResponse", Encoding.UTF8.GetString(rds.Body), StringComparison.Ordinal);
 
+            // What is signed must be what is sent, byte for byte: a compact ";charset" must not be re-formatted on the wire.
+            var compact = new QueryParams(AwsService.Rds, "DescribeDBSnapshots").ToRequest();
+            compact.ContentType = "application/x-www-form-urlencoded;charset=utf-8";
+            Assert.Equal(200, (await good.SendAsync(compact, CancellationToken.None)).StatusCode);
+
             var ec2 = await good.SendAsync(new QueryParams(AwsService.Ec2, "DescribeVolumes").AddList("Filter.1.Value", new[] { "a b/c" }).Add("Filter.1.Name", "tag:Name").ToRequest(), CancellationToken.None);
             Assert.Equal(200, ec2.StatusCode);
             Assert.Contains("DescribeVolumesResponse", Encoding.UTF8.GetString(ec2.Body), StringComparison.Ordinal);

@@ -94,6 +94,18 @@ public sealed class TransportSigningTests
         data.Add("query POST with charset", new QueryParams(AwsService.Rds, "DescribeDBInstances").Add("DBInstanceIdentifier", "db 1/ü").ToRequest());
         data.Add("ec2 POST", new QueryParams(AwsService.Ec2, "DescribeVolumes").AddList("VolumeId", new[] { "vol-1", "vol-2" }).ToRequest());
         data.Add("DELETE without body", new AwsRequest(AwsService.Backup, "DeleteBackupVault", HttpMethod.Delete, "/backup-vaults/v1"));
+        var compact = new QueryParams(AwsService.Rds, "DescribeDBInstances").ToRequest();
+        compact.ContentType = "application/x-www-form-urlencoded;charset=utf-8";
+        data.Add("content type without a space before charset", compact);
+        var upper = JsonPost();
+        upper.ContentType = "application/json;Charset=UTF-8";
+        data.Add("content type with unusual casing", upper);
+        var contentHeaders = JsonPost();
+        contentHeaders.Headers["Content-MD5"] = "1B2M2Y8AsgTpgAmY7PhCfg==";
+        contentHeaders.Headers["Content-Language"] = "en";
+        contentHeaders.Headers["X-Amz-Meta-Note"] = "a  b";
+        data.Add("caller headers, some of them content headers", contentHeaders);
+        data.Add("POST with a content type but no body", new AwsRequest(AwsService.Backup, "StartReportJob", HttpMethod.Post, "/audit/report-jobs/p1") { ContentType = "application/json" });
         return data;
     }
 
@@ -111,6 +123,15 @@ public sealed class TransportSigningTests
         Assert.Equal(request.Service.SigningName, auth.Service);
         Assert.True(auth.Signature == SigV4Verifier.Signature(sent, Secret), $"{shape}: signature does not match the request on the wire. Canonical request:\n{SigV4Verifier.CanonicalRequest(sent, auth.SignedHeaders)}\nHeaders:\n{string.Join("\n", sent.Headers.Select(h => h.Key + ": " + h.Value))}");
         Assert.NotEqual(auth.Signature, SigV4Verifier.Signature(sent, "wrong-secret"));
+        if (request.ContentType != null)
+        {
+            Assert.Equal(request.ContentType, sent.Header("Content-Type"));
+        }
+
+        foreach (var h in request.Headers)
+        {
+            Assert.Equal(h.Value, sent.Header(h.Key));
+        }
     }
 
     [Fact]
