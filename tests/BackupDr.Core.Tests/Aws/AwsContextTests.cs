@@ -399,3 +399,49 @@ public sealed class AwsContextTests : IDisposable
         Assert.Contains("****MPLE", ctx.ToString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class AwsContextCredentialChainTests
+{
+    private static DictionaryEnvironment Env(params (string Name, string Value)[] vars) =>
+        new(vars.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal));
+
+    [Fact]
+    public void Default_profile_with_only_a_region_does_not_hide_environment_keys()
+    {
+        // Common on build agents: ~/.aws/config holds the region, the keys come from the environment.
+        using var dir = new ProfileDir(string.Empty, "[default]\nregion = eu-west-1\n");
+        var ctx = AwsContext.Resolve(
+            new AwsContextOptions { ProfileLocation = dir.CredentialsFile },
+            Env(("AWS_ACCESS_KEY_ID", "AKIAENV0000000000000"), ("AWS_SECRET_ACCESS_KEY", "envsecret"), ("AWS_SESSION_TOKEN", "envtoken")));
+
+        var creds = ctx.Credentials.GetCredentials();
+
+        Assert.Equal("eu-west-1", ctx.Region);
+        Assert.Equal("AKIAENV0000000000000", creds.AccessKey);
+        Assert.Equal("envsecret", creds.SecretKey);
+        Assert.Equal("envtoken", creds.Token);
+    }
+
+    [Fact]
+    public void Default_profile_with_keys_is_used_before_environment_keys_as_in_the_dotnet_sdk()
+    {
+        using var dir = new ProfileDir("[default]\naws_access_key_id = AKIAPROFILE000000000\naws_secret_access_key = profilesecret\n", "[default]\nregion = eu-west-1\n");
+        var ctx = AwsContext.Resolve(
+            new AwsContextOptions { ProfileLocation = dir.CredentialsFile },
+            Env(("AWS_ACCESS_KEY_ID", "AKIAENV0000000000000"), ("AWS_SECRET_ACCESS_KEY", "envsecret")));
+
+        Assert.Equal("AKIAPROFILE000000000", ctx.Credentials.GetCredentials().AccessKey);
+    }
+
+    [Fact]
+    public void Without_any_profile_environment_keys_are_read_from_the_given_environment()
+    {
+        using var dir = new ProfileDir(string.Empty, string.Empty);
+        var ctx = AwsContext.Resolve(
+            new AwsContextOptions { ProfileLocation = dir.CredentialsFile, Region = "us-east-1" },
+            Env(("AWS_ACCESS_KEY_ID", "AKIAENV0000000000000"), ("AWS_SECRET_ACCESS_KEY", "envsecret")));
+
+        Assert.IsType<Amazon.Runtime.BasicAWSCredentials>(ctx.Credentials);
+        Assert.Equal("AKIAENV0000000000000", ctx.Credentials.GetCredentials().AccessKey);
+    }
+}
