@@ -58,6 +58,35 @@ public sealed class TransportRetryTests
         Assert.Single(clock.Delays);
     }
 
+    [Theory]
+    [InlineData(500, "SomethingOdd", true)]
+    [InlineData(502, "BadGateway", true)]
+    [InlineData(503, "SlowDownPlease", true)]
+    [InlineData(504, "GatewayTimeout", true)]
+    [InlineData(429, "Whatever", true)]
+    [InlineData(400, "ThrottlingException", true)]
+    [InlineData(400, "RequestLimitExceeded", true)]
+    [InlineData(400, "PriorRequestNotComplete", true)]
+    [InlineData(400, "ValidationException", false)]
+    [InlineData(403, "AccessDeniedException", false)]
+    [InlineData(404, "ResourceNotFoundException", false)]
+    [InlineData(409, "ConflictException", false)]
+    public void Retryable_is_decided_by_code_or_status(int status, string code, bool retryable) =>
+        Assert.Equal(retryable, RetryPolicy.IsRetryable(code, status));
+
+    [Fact]
+    public async Task A_503_with_an_unknown_code_is_retried_on_its_status()
+    {
+        var stub = new StubHandler()
+            .Respond(HttpStatusCode.ServiceUnavailable, "{\"__type\":\"SlowDownPlease\"}")
+            .Respond(HttpStatusCode.OK, "{}");
+        using var transport = Wire.Transport(stub);
+
+        await transport.SendAsync(Backup(), CancellationToken.None);
+
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
     [Fact]
     public async Task Validation_errors_are_not_retried()
     {
