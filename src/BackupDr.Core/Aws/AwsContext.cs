@@ -168,21 +168,42 @@ namespace BackupDr.Core.Aws
                         return creds;
                     }
 
+                    if (!profileNamedExplicitly)
+                    {
+                        // As in the SDK's chain: an implicit [default] without keys (often just a region) falls
+                        // through to environment keys, container and instance credentials instead of failing.
+                        return EnvironmentCredentials(environment) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                    }
+
                     throw new AwsConfigurationException(
                         "ProfileHasNoCredentials",
                         "ProfileName",
                         $"The AWS profile '{name}' has no usable credentials (static keys, role_arn with a source, sso_session or credential_process).",
                         name);
                 };
-                credentialSource = $"profile '{profileName}'";
+                credentialSource = profileNamedExplicitly ? $"profile '{profileName}'" : $"profile '{profileName}', else environment and default chain";
             }
             else
             {
-                credentials = () => DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                credentials = () => EnvironmentCredentials(environment) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
                 credentialSource = "default chain (environment, profiles, container and instance metadata)";
             }
 
             return new AwsContext(region, regionSource, options, environment, credentials, credentialSource);
+        }
+
+        /// <summary>AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the given environment, or null.</summary>
+        private static AWSCredentials? EnvironmentCredentials(IAwsEnvironment environment)
+        {
+            var key = environment.Get("AWS_ACCESS_KEY_ID");
+            var secret = environment.Get("AWS_SECRET_ACCESS_KEY");
+            if (key == null || secret == null)
+            {
+                return null;
+            }
+
+            var token = environment.Get("AWS_SESSION_TOKEN");
+            return token == null ? new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token);
         }
 
         /// <summary>Paths the shared-profile lookup reads, in the words an error message needs.</summary>

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Threading;
@@ -169,20 +168,27 @@ namespace BackupDr.Core.Aws
 
             var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
 
+            // Every signed header must go out exactly as signed: Content-Type is added as raw text (a parsed
+            // MediaTypeHeaderValue is re-formatted, ";charset" becoming "; charset"), a content type without a
+            // body still travels (on empty content), and caller headers that are content headers are kept.
             var message = new HttpRequestMessage(request.Method, uri);
-            if (request.Body != null)
+            if (request.Body != null || request.ContentType != null)
             {
-                message.Content = new ByteArrayContent(request.Body);
+                message.Content = new ByteArrayContent(request.Body ?? Array.Empty<byte>());
                 if (request.ContentType != null)
                 {
-                    message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(request.ContentType);
+                    message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
                 }
             }
 
             message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             foreach (var h in request.Headers)
             {
-                message.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                if (!message.Headers.TryAddWithoutValidation(h.Key, h.Value))
+                {
+                    message.Content ??= new ByteArrayContent(Array.Empty<byte>());
+                    message.Content.Headers.TryAddWithoutValidation(h.Key, h.Value);
+                }
             }
 
             foreach (var h in signed.Headers)

@@ -92,8 +92,9 @@ public sealed class StubHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // NonValidated: the raw text the handler writes to the wire, not a parsed and re-formatted value.
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var h in request.Headers)
+        foreach (var h in request.Headers.NonValidated)
         {
             headers[h.Key] = string.Join(",", h.Value);
         }
@@ -101,7 +102,7 @@ public sealed class StubHandler : HttpMessageHandler
         var body = Array.Empty<byte>();
         if (request.Content != null)
         {
-            foreach (var h in request.Content.Headers)
+            foreach (var h in request.Content.Headers.NonValidated)
             {
                 headers[h.Key] = string.Join(",", h.Value);
             }
