@@ -287,7 +287,7 @@ namespace BackupDr.Core.Aws
         private static bool IsMetadataDisabled(IAwsEnvironment environment) =>
             string.Equals(environment.Get("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase);
 
-        internal static void ValidateRegion(string region, string source)
+        public static void ValidateRegion(string region, string source)
         {
             if (!RegionPattern.IsMatch(region))
             {
