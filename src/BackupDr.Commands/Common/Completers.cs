@@ -71,3 +71,13 @@ namespace BackupDr.Commands
             RegionCompleter.Complete(Types, wordToComplete);
     }
 }
+
+namespace BackupDr.Commands
+{
+    /// <summary>Completes DR tiers.</summary>
+    public sealed class TierCompleter : System.Management.Automation.IArgumentCompleter
+    {
+        public System.Collections.Generic.IEnumerable<System.Management.Automation.CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
+            RegionCompleter.Complete(new[] { "Gold", "Silver", "Bronze" }, wordToComplete);
+    }
+}

@@ -1,0 +1,100 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using BackupDr.Core.Aws;
+using BackupDr.Core.Operations;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Reports on backup jobs across one or more regions (listed in parallel): totals per state, success
+    /// rate, completed-with-issues, bytes backed up, failed jobs with reasons and, per resource, the last
+    /// successful backup and its age. Counts every job; a region that could not be read is an error, never
+    /// a silently partial report. -HtmlPath writes a self-contained HTML page with a chart.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "DrBackupReport")]
+    [OutputType(typeof(BackupReport))]
+    public sealed class GetDrBackupReportCommand : DrCmdlet
+    {
+        /// <summary>A DateTime, or a TimeSpan meaning "that long ago". Default: 7 days. AWS keeps 30 days of job history.</summary>
+        [Parameter(Position = 0)]
+        [ValidateNotNull]
+        public object? Since { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? BackupVaultName { get; set; }
+
+        /// <summary>Regions to report on, in parallel (default: -Region or the session's region).</summary>
+        [Parameter]
+        [Alias("Regions")]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? ReportRegion { get; set; }
+
+        /// <summary>Also write the report as one self-contained HTML file here.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? HtmlPath { get; set; }
+
+        protected override void EndProcessing()
+        {
+            BackupReportOptions options;
+            try
+            {
+                var now = DateTime.UtcNow;
+                var since = Since == null ? (DateTime?)null : SinceParser.Resolve(GetDrBackupJobCommand.Unwrap(Since), now, "Since");
+                if (since != null)
+                {
+                    SinceParser.EnsureNotInFuture(since.Value, now, "Since");
+                }
+
+                var regions = (ReportRegion ?? new[] { Context.Region }).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var r in regions)
+                {
+                    AwsContext.ValidateRegion(r, "-ReportRegion");
+                }
+
+                options = new BackupReportOptions { Since = since, Regions = regions, BackupVaultName = BackupVaultName };
+            }
+            catch (Exception ex) when (ex is DrException || ex is ArgumentException || ex is AwsConfigurationException)
+            {
+                ThrowDrError(ex, Since);
+                return;
+            }
+
+            BackupReport report;
+            try
+            {
+                var builder = new BackupReportBuilder(region => Clients.ForRegion(region).Backup);
+                report = Run(ct => builder.BuildAsync(options, ct));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                ThrowDrError(ex, null);
+                return;
+            }
+
+            foreach (var warning in report.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            foreach (var error in report.RegionErrors)
+            {
+                var ex = error.Exception ?? new DrException(error.ErrorId, "ReportRegion", error.Region, error.Message, error.Kind);
+                WriteError(DrErrorRecords.From(new DrException("ReportRegionFailed", "ReportRegion", error.Region, $"Region {error.Region} could not be read completely ({error.Message}); the report's totals are a lower bound.", error.Kind, ex), error.Region));
+            }
+
+            if (HtmlPath != null)
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(HtmlPath);
+                File.WriteAllText(path, BackupReportHtml.Render(report), new System.Text.UTF8Encoding(false));
+                WriteVerbose($"Report written to {path}");
+            }
+
+            WriteObject(report);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using BackupDr.Core.Model;
+using BackupDr.Core.Operations;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Sets the tags backup plans select on (Backup = hourly|daily|weekly, DrTier = Gold|Silver|Bronze)
+    /// and any other tags on EC2 instances, EBS volumes, RDS instances and Aurora clusters. AWS tag
+    /// rules are checked before anything is sent, only differences are sent, and -WhatIf shows them.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "DrBackupTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ArnSet)]
+    [OutputType(typeof(TagChangeResult))]
+    public sealed class SetDrBackupTagCommand : DrCmdlet
+    {
+        private const string ArnSet = "ByArn";
+        private const string InstanceSet = "ByInstanceId";
+        private const string VolumeSet = "ByVolumeId";
+        private const string DbSet = "ByDBInstanceIdentifier";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
+        [Alias("Arn")]
+        [ValidateNotNullOrEmpty]
+        public string[] ResourceArn { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = InstanceSet)]
+        [ValidatePattern("^i-[0-9a-f]{8,17}$")]
+        public string[] InstanceId { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = VolumeSet)]
+        [ValidatePattern("^vol-[0-9a-f]{8,17}$")]
+        public string[] VolumeId { get; set; } = Array.Empty<string>();
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = DbSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] DBInstanceIdentifier { get; set; } = Array.Empty<string>();
+
+        /// <summary>Sets the Backup tag: hourly, daily or weekly.</summary>
+        [Parameter]
+        public BackupFrequency? Frequency { get; set; }
+
+        /// <summary>Sets the DrTier tag: Gold, Silver or Bronze.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(TierCompleter))]
+        public DrTier? Tier { get; set; }
+
+        [Parameter]
+        public Hashtable? Tag { get; set; }
+
+        /// <summary>Tag keys to remove.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Remove { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Frequency == null && Tier == null && Tag == null && Remove == null)
+            {
+                ThrowDrError(new DrValidationException("NoTagChange", "Tag", null, "Give at least one of -Frequency, -Tier, -Tag or -Remove."), null);
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            IDictionary<string, string> set;
+            try
+            {
+                set = BackupTagKeys.Build(Frequency, Tier, Hashtables.ToStringMap(Tag, "Tag"));
+                TagRules.Validate(set, Remove);
+            }
+            catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
+            {
+                ThrowDrError(ex, Tag);
+                return;
+            }
+
+            foreach (var arnText in Targets())
+            {
+                try
+                {
+                    var arn = ResourceArns.ValidateResourceArn(arnText, ParameterSetName == ArnSet ? "ResourceArn" : ParameterSetName.Substring(2), Context.Region);
+                    var tagging = new TaggingOperation(Clients.Ec2, Clients.Rds);
+                    var plan = Run(ct => tagging.PlanAsync(arn, set, Remove, ct));
+                    if (!plan.Diff.HasChanges)
+                    {
+                        WriteVerbose($"{arn.Text}: tags already as asked; nothing sent.");
+                    }
+                    else if (ShouldProcess(arn.Text, $"Set tags ({Describe(plan.Diff)})"))
+                    {
+                        plan = Run(ct => tagging.ApplyAsync(plan, ct));
+                    }
+
+                    if (PassThru)
+                    {
+                        WriteObject(plan);
+                    }
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                {
+                    WriteDrError(ex, arnText);
+                }
+            }
+        }
+
+        private IEnumerable<string> Targets()
+        {
+            var region = Context.Region;
+            var partition = Context.Partition;
+            switch (ParameterSetName)
+            {
+                case InstanceSet:
+                case VolumeSet:
+                case DbSet:
+                    // ARNs for ids need the account: asked of STS once, after validation.
+                    var account = Run(ct => Clients.Sts.GetCallerIdentityAsync(ct)).Account;
+                    return ParameterSetName == InstanceSet ? InstanceId.Select(i => ResourceArns.InstanceArn(region, account, i, partition))
+                        : ParameterSetName == VolumeSet ? VolumeId.Select(v => ResourceArns.VolumeArn(region, account, v, partition))
+                        : DBInstanceIdentifier.Select(d => ResourceArns.DbArn(region, account, d, partition));
+                default:
+                    return ResourceArn;
+            }
+        }
+
+        /// <summary>"added Backup=daily; changed DrTier: 'Bronze' -> 'Gold'; removed Owner".</summary>
+        internal static string Describe(TagDiff diff)
+        {
+            var parts = new List<string>();
+            if (diff.Added.Count > 0)
+            {
+                parts.Add("added " + string.Join(", ", diff.Added.Select(kv => $"{kv.Key}={kv.Value}")));
+            }
+
+            if (diff.Changed.Count > 0)
+            {
+                parts.Add("changed " + string.Join(", ", diff.Changed.Select(c => c.ToString())));
+            }
+
+            if (diff.Removed.Count > 0)
+            {
+                parts.Add("removed " + string.Join(", ", diff.Removed.Keys));
+            }
+
+            return string.Join("; ", parts);
+        }
+    }
+}
