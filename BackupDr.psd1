@@ -20,6 +20,7 @@
         'Get-DrBackupReport'
         'Get-DrDefault'
         'Get-DrRecoveryPoint'
+        'Get-DrResource'
         'Restore-DrResource'
         'Set-DrBackupTag'
         'Set-DrDefault'

@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using BackupDr.Core.Aws;
+using BackupDr.Sandbox;
+
+namespace BackupDr.Commands
+{
+    /// <summary>
+    /// Starts a local AWS (Backup, RDS and EC2) on 127.0.0.1 and makes it the session default for every
+    /// BackupDr cmdlet, so BackupDr can be tried and runbooks tested without an AWS account.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "DrSandbox", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(DrSandbox))]
+    public sealed class StartDrSandboxCommand : DrCmdlet
+    {
+        /// <summary>TCP port on 127.0.0.1 (0, the default, picks a free one).</summary>
+        [Parameter]
+        [ValidateRange(0, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>How long a job takes from CREATED to COMPLETED (seconds or a TimeSpan; default 5 s; 0 = at once).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan JobDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Added to every call (seconds or a TimeSpan).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+        /// <summary>Calls per second per API before throttling answers (0 = no throttling).</summary>
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public double ThrottleRate { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int ThrottleBurst { get; set; } = 10;
+
+        /// <summary>Fraction (0-1) of jobs that end FAILED.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double FailureRate { get; set; }
+
+        /// <summary>Fraction (0-1) of calls answered with a 5xx.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double ErrorRate { get; set; }
+
+        /// <summary>A JSON seed file: resources with tags, vaults, historical jobs and recovery points.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SeedPath { get; set; }
+
+        protected override void EndProcessing()
+        {
+            var region = Region ?? DrSession.Defaults?.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
+            var options = new SandboxOptions
+            {
+                Port = Port,
+                JobDuration = JobDuration,
+                Latency = Latency,
+                ThrottleRate = ThrottleRate,
+                ThrottleBurst = ThrottleBurst,
+                FailureRate = FailureRate,
+                ErrorRate = ErrorRate,
+                SeedPath = SeedPath == null ? null : GetUnresolvedProviderPathFromPSPath(SeedPath),
+            };
+
+            try
+            {
+                AwsContext.ValidateRegion(region, "-Region");
+                if (options.SeedPath != null && !File.Exists(options.SeedPath))
+                {
+                    throw new ArgumentException($"The seed file '{options.SeedPath}' does not exist.", nameof(SeedPath));
+                }
+
+                options.Validate();
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is AwsConfigurationException || ex is InvalidOperationException)
+            {
+                ThrowDrError(ex, SeedPath ?? region);
+                return;
+            }
+
+            if (SandboxSession.Current != null && SandboxSession.Current.IsRunning)
+            {
+                ThrowDrError(new InvalidOperationException($"A sandbox already runs at {SandboxSession.Current.EndpointUrl}. Stop it with Stop-DrSandbox first."), SandboxSession.Current.EndpointUrl);
+                return;
+            }
+
+            if (!ShouldProcess("127.0.0.1", "Start a local AWS sandbox and make it the session default"))
+            {
+                return;
+            }
+
+            SandboxServer server;
+            try
+            {
+                server = SandboxServer.StartNew(options);
+            }
+            catch (Exception ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "SandboxStartFailed", ErrorCategory.OpenError, SeedPath ?? (object)Port));
+                return;
+            }
+
+            var previous = DrSession.Exchange(new AwsContextOptions
+            {
+                Region = region,
+                EndpointUrl = server.Endpoint.ToString().TrimEnd('/'),
+                AccessKey = SandboxSession.AccessKey,
+                SecretKey = SandboxSession.SecretKey,
+                Origin = "sandbox",
+            });
+            var sandbox = new DrSandbox(server, region, previous, DrPolling.Interval);
+            SandboxSession.TrySet(sandbox);
+            DrPolling.Interval = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(1000, JobDuration.TotalMilliseconds / 10)));
+            WriteVerbose($"Sandbox at {sandbox.EndpointUrl} ({region}); every BackupDr cmdlet now uses it until Stop-DrSandbox.");
+            WriteObject(sandbox);
+        }
+    }
+}
