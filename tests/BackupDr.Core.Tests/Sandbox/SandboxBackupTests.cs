@@ -121,7 +121,7 @@ public sealed class SandboxBackupTests
         var described = await sb.Backup(HttpMethod.Get, $"/backup-vaults/Main/recovery-points/{Enc(rpArn)}");
         Assert.Equal(("COMPLETED", VolumeArn(vol)), (described.Str("Status"), described.Str("ResourceArn")));
 
-        var snaps = await sb.Query(AwsService.Ec2, "DescribeSnapshots", pairs: ("Filter.1.Name", "volume-id"), ("Filter.1.Value.1", vol));
+        var snaps = await sb.Query(AwsService.Ec2, "DescribeSnapshots", "us-east-1", ("Filter.1.Name", "volume-id"), ("Filter.1.Value.1", vol));
         Assert.Equal(rpArn.Split('/')[1], snaps.Root!.Items("snapshotSet", "item").Single().Str("snapshotId"));
 
         var meta = await sb.Backup(HttpMethod.Get, $"/backup-vaults/Main/recovery-points/{Enc(rpArn)}/restore-metadata");
@@ -163,7 +163,7 @@ public sealed class SandboxBackupTests
         Assert.Equal($"arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-{jobId.ToLowerInvariant()}", start.Str("RecoveryPointArn"));
         Assert.Equal("COMPLETED", (await sb.Backup(HttpMethod.Get, "/backup-jobs/" + jobId)).Str("State"));
 
-        var snaps = await sb.Query(AwsService.Rds, "DescribeDBSnapshots", pairs: ("DBInstanceIdentifier", "orders"), ("SnapshotType", "awsbackup"));
+        var snaps = await sb.Query(AwsService.Rds, "DescribeDBSnapshots", "us-east-1", ("DBInstanceIdentifier", "orders"), ("SnapshotType", "awsbackup"));
         Assert.Equal("awsbackup:job-" + jobId.ToLowerInvariant(), snaps.Find("DBSnapshot")!.Str("DBSnapshotIdentifier"));
 
         var rp = start.Str("RecoveryPointArn")!;
