@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+
+namespace BackupDr.Sandbox
+{
+    /// <summary>How the sandbox behaves: port, job timing, faults, determinism. Change at run time with <see cref="SandboxServer.Configure"/>.</summary>
+    public sealed class SandboxOptions
+    {
+        /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
+        public int Port { get; set; }
+
+        /// <summary>Time a job takes from CREATED to its end state; zero means done on the next read.</summary>
+        public TimeSpan JobDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Fixed delay added to every AWS call.</summary>
+        public TimeSpan Latency { get; set; } = TimeSpan.Zero;
+
+        /// <summary>Token-bucket refill per API operation, calls per second; 0 or less turns throttling off.</summary>
+        public double ThrottleRate { get; set; }
+
+        /// <summary>Token-bucket size per API operation (calls allowed in a burst).</summary>
+        public int ThrottleBurst { get; set; } = 10;
+
+        /// <summary>Fraction (0..1) of jobs that end FAILED.</summary>
+        public double FailureRate { get; set; }
+
+        /// <summary>Fraction (0..1) of AWS calls answered 503 ServiceUnavailable.</summary>
+        public double ErrorRate { get; set; }
+
+        /// <summary>Seed of the random source behind failures, errors and ids; null = time-based.</summary>
+        public int? RandomSeed { get; set; }
+
+        /// <summary>Account used for access keys not in <see cref="AccountsByAccessKey"/>.</summary>
+        public string DefaultAccountId { get; set; } = "123456789012";
+
+        /// <summary>Access key id to account id: state is kept per account and region.</summary>
+        public IDictionary<string, string> AccountsByAccessKey { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Seed file loaded at start (and again on Reset).</summary>
+        public string? SeedPath { get; set; }
+
+        /// <summary>The time source for job progress; tests inject a controllable clock.</summary>
+        public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+
+        public SandboxOptions Clone()
+        {
+            var copy = (SandboxOptions)MemberwiseClone();
+            copy.AccountsByAccessKey = new Dictionary<string, string>(AccountsByAccessKey, StringComparer.Ordinal);
+            return copy;
+        }
+
+        /// <summary>Throws ArgumentException naming the bad option.</summary>
+        public void Validate()
+        {
+            if (Port < 0 || Port > 65535)
+            {
+                throw new ArgumentException("Port must be 0..65535.", nameof(Port));
+            }
+
+            if (JobDuration < TimeSpan.Zero)
+            {
+                throw new ArgumentException("JobDuration must not be negative.", nameof(JobDuration));
+            }
+
+            if (Latency < TimeSpan.Zero)
+            {
+                throw new ArgumentException("Latency must not be negative.", nameof(Latency));
+            }
+
+            if (FailureRate < 0 || FailureRate > 1)
+            {
+                throw new ArgumentException("FailureRate must be between 0 and 1.", nameof(FailureRate));
+            }
+
+            if (ErrorRate < 0 || ErrorRate > 1)
+            {
+                throw new ArgumentException("ErrorRate must be between 0 and 1.", nameof(ErrorRate));
+            }
+
+            if (ThrottleBurst < 1)
+            {
+                throw new ArgumentException("ThrottleBurst must be at least 1.", nameof(ThrottleBurst));
+            }
+        }
+    }
+
+    /// <summary>One AWS call the sandbox answered (control endpoints are not logged).</summary>
+    public sealed class SandboxRequestRecord
+    {
+        public SandboxRequestRecord(DateTime time, string service, string operation, string region, string accountId, int status, string? errorCode)
+        {
+            Time = time;
+            Service = service;
+            Operation = operation;
+            Region = region;
+            AccountId = accountId;
+            Status = status;
+            ErrorCode = errorCode;
+        }
+
+        public DateTime Time { get; }
+        public string Service { get; }
+        public string Operation { get; }
+        public string Region { get; }
+        public string AccountId { get; }
+        public int Status { get; }
+        public string? ErrorCode { get; }
+
+        public override string ToString() => $"{Time:O} {Service} {Operation} {Region} {Status} {ErrorCode}";
+    }
+}

@@ -1,0 +1,506 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using BackupDr.Sandbox.Api;
+using BackupDr.Sandbox.Http;
+using BackupDr.Sandbox.Protocol;
+using BackupDr.Sandbox.State;
+
+namespace BackupDr.Sandbox
+{
+    /// <summary>What one AWS call sees: who, where, when, and the state of that account and region.</summary>
+    internal sealed class CallContext
+    {
+        public CallContext(SandboxServer server, HttpRequestData request, string accountId, string region, string requestId, DateTime now)
+        {
+            Server = server;
+            Request = request;
+            AccountId = accountId;
+            Region = region;
+            RequestId = requestId;
+            Now = now;
+        }
+
+        public SandboxServer Server { get; }
+        public HttpRequestData Request { get; }
+        public string AccountId { get; }
+        public string Region { get; }
+        public string RequestId { get; }
+        public DateTime Now { get; }
+        public World World => Server.World;
+        public RegionState State => Server.World.Get(AccountId, Region);
+    }
+
+    /// <summary>
+    /// A local AWS (Backup, RDS and EC2 subsets) on 127.0.0.1 that speaks the real wire protocols, keeps
+    /// state per account and region, moves jobs through their states over time and injects faults on request.
+    /// </summary>
+    public sealed class SandboxServer : IDisposable
+    {
+        private static readonly Regex AuthPattern = new Regex(
+            @"^AWS4-HMAC-SHA256\s+Credential=(?<akid>[^/,\s]+)/(?<date>\d{8})/(?<region>[a-z0-9-]+)/(?<service>[a-z0-9-]+)/aws4_request,\s*SignedHeaders=[^,\s]+,\s*Signature=[0-9a-f]+$",
+            RegexOptions.CultureInvariant);
+
+        private readonly object _logLock = new object();
+        private readonly List<SandboxRequestRecord> _log = new List<SandboxRequestRecord>();
+        private readonly Dictionary<string, TokenBucket> _buckets = new Dictionary<string, TokenBucket>(StringComparer.Ordinal);
+        private readonly BackupApi _backup;
+        private readonly QueryApi _rds;
+        private readonly QueryApi _ec2;
+        private MiniHttpServer? _http;
+        private Random _random;
+        private SandboxOptions _options;
+
+        public SandboxServer(SandboxOptions? options = null)
+        {
+            _options = (options ?? new SandboxOptions()).Clone();
+            _options.Validate();
+            _random = NewRandom(_options.RandomSeed);
+            _backup = new BackupApi();
+            _rds = new RdsApi();
+            _ec2 = new Ec2Api();
+        }
+
+        /// <summary>http://127.0.0.1:PORT/ once started.</summary>
+        public Uri Endpoint => _http?.Endpoint ?? throw new InvalidOperationException("The sandbox is not started.");
+
+        /// <summary>A copy of the options in force.</summary>
+        public SandboxOptions Options
+        {
+            get
+            {
+                lock (Sync)
+                {
+                    return _options.Clone();
+                }
+            }
+        }
+
+        internal object Sync { get; } = new object();
+        internal World World { get; } = new World();
+
+        internal DateTime Now => _options.Clock();
+
+        /// <summary>Starts serving (and loads <see cref="SandboxOptions.SeedPath"/> if set); returns this for chaining.</summary>
+        public SandboxServer Start()
+        {
+            if (_http != null)
+            {
+                throw new InvalidOperationException("The sandbox is already started.");
+            }
+
+            if (_options.SeedPath != null)
+            {
+                SeedFromFile(_options.SeedPath);
+            }
+
+            _http = new MiniHttpServer(_options.Port, HandleAsync);
+            _http.Start();
+            return this;
+        }
+
+        public static SandboxServer StartNew(SandboxOptions? options = null) => new SandboxServer(options).Start();
+
+        /// <summary>Replaces the fault and timing options (the port is kept); buckets restart full.</summary>
+        public void Configure(Action<SandboxOptions> change)
+        {
+            lock (Sync)
+            {
+                var next = _options.Clone();
+                change(next);
+                next.Port = _options.Port;
+                next.Validate();
+                if (next.RandomSeed != _options.RandomSeed)
+                {
+                    _random = NewRandom(next.RandomSeed);
+                }
+
+                _options = next;
+                _buckets.Clear();
+            }
+        }
+
+        /// <summary>Forgets all state, the request log and the throttle buckets; reloads the seed file if one was given.</summary>
+        public void Reset()
+        {
+            lock (Sync)
+            {
+                World.Clear();
+                _buckets.Clear();
+                _random = NewRandom(_options.RandomSeed);
+            }
+
+            lock (_logLock)
+            {
+                _log.Clear();
+            }
+
+            if (_options.SeedPath != null)
+            {
+                SeedFromFile(_options.SeedPath);
+            }
+        }
+
+        /// <summary>Loads a seed document (schema in docs/sandbox.md); throws <see cref="SandboxSeedException"/> with the line of the first error.</summary>
+        public SeedSummary SeedFromFile(string path)
+        {
+            using var stream = System.IO.File.OpenRead(path);
+            return Seed(stream, path);
+        }
+
+        public SeedSummary SeedFromJson(string json) => Seed(new System.IO.MemoryStream(Encoding.UTF8.GetBytes(json)), "(json)");
+
+        public SeedSummary Seed(System.IO.Stream stream, string source)
+        {
+            var loader = new Seeder(this, source);
+            var parsed = loader.Parse(stream);
+            lock (Sync)
+            {
+                return loader.Apply(parsed);
+            }
+        }
+
+        /// <summary>The AWS calls answered so far, oldest first.</summary>
+        public IReadOnlyList<SandboxRequestRecord> RequestLog
+        {
+            get
+            {
+                lock (_logLock)
+                {
+                    return _log.ToList();
+                }
+            }
+        }
+
+        public void ClearRequestLog()
+        {
+            lock (_logLock)
+            {
+                _log.Clear();
+            }
+        }
+
+        /// <summary>Account of an access key id, per <see cref="SandboxOptions.AccountsByAccessKey"/>.</summary>
+        public string AccountFor(string accessKeyId) =>
+            _options.AccountsByAccessKey.TryGetValue(accessKeyId, out var acct) ? acct : _options.DefaultAccountId;
+
+        internal double NextRandom()
+        {
+            lock (Sync)
+            {
+                return _random.NextDouble();
+            }
+        }
+
+        internal string NewHex(int length)
+        {
+            var sb = new StringBuilder(length);
+            lock (Sync)
+            {
+                for (var i = 0; i < length; i++)
+                {
+                    sb.Append("0123456789abcdef"[_random.Next(16)]);
+                }
+            }
+
+            return sb.ToString();
+        }
+
+        internal string NewGuid()
+        {
+            var h = NewHex(32);
+            return $"{h.Substring(0, 8)}-{h.Substring(8, 4)}-{h.Substring(12, 4)}-{h.Substring(16, 4)}-{h.Substring(20, 12)}";
+        }
+
+        internal double FailureRate => _options.FailureRate;
+        internal TimeSpan JobDuration => _options.JobDuration;
+
+        private static Random NewRandom(int? seed) => seed.HasValue ? new Random(seed.Value) : new Random();
+
+        private async Task<HttpResponseData> HandleAsync(HttpRequestData request)
+        {
+            if (request.RawPath.StartsWith("/_sandbox/", StringComparison.Ordinal) || request.RawPath == "/_sandbox")
+            {
+                return Control(request);
+            }
+
+            var requestId = NewGuid();
+            var dialect = GuessDialect(request, null);
+            string service = "unknown", operation = "unknown", region = "unknown", account = _options.DefaultAccountId;
+            HttpResponseData response;
+            try
+            {
+                var auth = request.Header("Authorization");
+                if (string.IsNullOrEmpty(auth))
+                {
+                    throw dialect == Dialect.RestJson
+                        ? new SandboxError(403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+                        : new SandboxError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
+                }
+
+                var m = AuthPattern.Match(auth!.Trim());
+                if (!m.Success)
+                {
+                    throw dialect == Dialect.RestJson
+                        ? new SandboxError(403, "IncompleteSignatureException", $"Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters in the form AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, SignedHeaders=..., Signature=.... Authorization={auth}")
+                        : new SandboxError(403, "IncompleteSignature", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.");
+                }
+
+                service = m.Groups["service"].Value;
+                region = m.Groups["region"].Value;
+                account = AccountFor(m.Groups["akid"].Value);
+                dialect = GuessDialect(request, service);
+
+                ApiBase api = service switch
+                {
+                    "backup" => _backup,
+                    "rds" => _rds,
+                    "ec2" => _ec2,
+                    _ => throw new SandboxError(400, "UnknownOperationException", $"The sandbox does not serve the service '{service}' (only backup, rds and ec2)."),
+                };
+
+                var handler = api.Resolve(request, out operation);
+                var options = _options;
+                if (options.Latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(options.Latency).ConfigureAwait(false);
+                }
+
+                InjectFaults(service, operation, dialect, options);
+
+                lock (Sync)
+                {
+                    var ctx = new CallContext(this, request, account, region, requestId, Now);
+                    JobEngine.Advance(ctx.World, ctx.Now, this);
+                    response = handler(ctx);
+                }
+            }
+            catch (SandboxError e)
+            {
+                response = Wire.Error(dialect, e, requestId);
+            }
+            catch (Exception e)
+            {
+                response = Wire.Error(dialect, new SandboxError(500, dialect == Dialect.RestJson ? "InternalFailure" : dialect == Dialect.Query ? "InternalFailure" : "InternalError", "The sandbox failed to handle the request: " + e.GetType().Name + ": " + e.Message, sender: false), requestId);
+            }
+
+            response.Headers["x-amzn-RequestId"] = requestId;
+            string? errorCode = null;
+            if (response.Status >= 300 && response.Headers.TryGetValue("x-amzn-ErrorType", out var et))
+            {
+                errorCode = et;
+            }
+            else if (response.Status >= 300)
+            {
+                var text = Encoding.UTF8.GetString(response.Body);
+                var cm = Regex.Match(text, "<Code>([^<]*)</Code>");
+                errorCode = cm.Success ? cm.Groups[1].Value : null;
+            }
+
+            lock (_logLock)
+            {
+                _log.Add(new SandboxRequestRecord(DateTime.UtcNow, service, operation, region, account, response.Status, errorCode));
+            }
+
+            return response;
+        }
+
+        private void InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
+        {
+            if (options.ErrorRate > 0 && NextRandom() < options.ErrorRate)
+            {
+                throw dialect switch
+                {
+                    Dialect.RestJson => new SandboxError(503, "ServiceUnavailableException", "The service is unavailable (sandbox ErrorRate).", sender: false),
+                    Dialect.Query => new SandboxError(503, "ServiceUnavailable", "The service is unavailable (sandbox ErrorRate).", sender: false),
+                    _ => new SandboxError(503, "Unavailable", "The server is overloaded and can't handle the request (sandbox ErrorRate).", sender: false),
+                };
+            }
+
+            if (options.ThrottleRate > 0)
+            {
+                bool ok;
+                lock (Sync)
+                {
+                    var key = service + ":" + operation;
+                    if (!_buckets.TryGetValue(key, out var bucket))
+                    {
+                        bucket = new TokenBucket(options.ThrottleRate, options.ThrottleBurst, DateTime.UtcNow);
+                        _buckets[key] = bucket;
+                    }
+
+                    ok = bucket.TryTake(DateTime.UtcNow);
+                }
+
+                if (!ok)
+                {
+                    throw dialect switch
+                    {
+                        Dialect.RestJson => new SandboxError(429, "ThrottlingException", "Rate exceeded"),
+                        Dialect.Query => new SandboxError(400, "Throttling", "Rate exceeded"),
+                        _ => new SandboxError(503, "RequestLimitExceeded", "Request limit exceeded."),
+                    };
+                }
+            }
+        }
+
+        private static Dialect GuessDialect(HttpRequestData request, string? service)
+        {
+            if (service == "rds")
+            {
+                return Dialect.Query;
+            }
+
+            if (service == "ec2")
+            {
+                return Dialect.Ec2;
+            }
+
+            if (service != null)
+            {
+                return Dialect.RestJson;
+            }
+
+            var form = (request.Header("Content-Type") ?? string.Empty).StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+            var text = form ? Encoding.UTF8.GetString(request.Body) : string.Empty;
+            if (form || request.RawQuery.Contains("Action="))
+            {
+                return text.Contains("Version=2016-11-15") || request.RawQuery.Contains("Version=2016-11-15") ? Dialect.Ec2 : Dialect.Query;
+            }
+
+            return Dialect.RestJson;
+        }
+
+        private HttpResponseData Control(HttpRequestData request)
+        {
+            try
+            {
+                var path = request.RawPath.TrimEnd('/');
+                if (request.Method == "GET" && path == "/_sandbox/requests")
+                {
+                    var log = RequestLog;
+                    return Wire.Json(200, w =>
+                    {
+                        w.WriteStartArray("Requests");
+                        foreach (var r in log)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("Time", Wire.Iso(r.Time));
+                            w.WriteString("Service", r.Service);
+                            w.WriteString("Operation", r.Operation);
+                            w.WriteString("Region", r.Region);
+                            w.WriteString("AccountId", r.AccountId);
+                            w.WriteNumber("Status", r.Status);
+                            w.Str("ErrorCode", r.ErrorCode);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                    });
+                }
+
+                if (request.Method == "POST" && path == "/_sandbox/reset")
+                {
+                    Reset();
+                    return Wire.Json(200, w => w.WriteBoolean("Reset", true));
+                }
+
+                if (request.Method == "POST" && path == "/_sandbox/seed")
+                {
+                    var summary = Seed(new System.IO.MemoryStream(request.Body), "(request body)");
+                    return Wire.Json(200, w => w.WriteString("Seeded", summary.ToString()));
+                }
+
+                if (path == "/_sandbox/options" && (request.Method == "POST" || request.Method == "GET"))
+                {
+                    if (request.Method == "POST")
+                    {
+                        ApplyOptionsJson(request.Body);
+                    }
+
+                    var o = Options;
+                    return Wire.Json(200, w =>
+                    {
+                        w.WriteNumber("JobDurationSeconds", o.JobDuration.TotalSeconds);
+                        w.WriteNumber("LatencyMs", o.Latency.TotalMilliseconds);
+                        w.WriteNumber("ThrottleRate", o.ThrottleRate);
+                        w.WriteNumber("ThrottleBurst", o.ThrottleBurst);
+                        w.WriteNumber("FailureRate", o.FailureRate);
+                        w.WriteNumber("ErrorRate", o.ErrorRate);
+                    });
+                }
+
+                return Wire.Json(404, w => w.WriteString("Message", "Unknown control endpoint. Known: GET /_sandbox/requests, POST /_sandbox/reset, GET|POST /_sandbox/options, POST /_sandbox/seed."));
+            }
+            catch (SandboxSeedException e)
+            {
+                return Wire.Json(400, w => w.WriteString("Message", e.Message));
+            }
+            catch (Exception e) when (e is JsonException || e is ArgumentException || e is InvalidOperationException || e is FormatException)
+            {
+                return Wire.Json(400, w => w.WriteString("Message", e.Message));
+            }
+        }
+
+        private void ApplyOptionsJson(byte[] body)
+        {
+            using var doc = JsonDocument.Parse(body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : body);
+            var root = doc.RootElement;
+            Configure(o =>
+            {
+                foreach (var p in root.EnumerateObject())
+                {
+                    switch (p.Name)
+                    {
+                        case "JobDurationSeconds": o.JobDuration = TimeSpan.FromSeconds(p.Value.GetDouble()); break;
+                        case "LatencyMs": o.Latency = TimeSpan.FromMilliseconds(p.Value.GetDouble()); break;
+                        case "ThrottleRate": o.ThrottleRate = p.Value.GetDouble(); break;
+                        case "ThrottleBurst": o.ThrottleBurst = p.Value.GetInt32(); break;
+                        case "FailureRate": o.FailureRate = p.Value.GetDouble(); break;
+                        case "ErrorRate": o.ErrorRate = p.Value.GetDouble(); break;
+                        case "RandomSeed": o.RandomSeed = p.Value.GetInt32(); break;
+                        default: throw new ArgumentException($"Unknown option '{p.Name}'. Known: JobDurationSeconds, LatencyMs, ThrottleRate, ThrottleBurst, FailureRate, ErrorRate, RandomSeed.");
+                    }
+                }
+            });
+        }
+
+        public void Stop() => _http?.Stop();
+
+        public void Dispose() => _http?.Dispose();
+    }
+
+    /// <summary>Refills at Rate tokens per second up to Burst.</summary>
+    internal sealed class TokenBucket
+    {
+        private readonly double _rate;
+        private readonly double _burst;
+        private double _tokens;
+        private DateTime _last;
+
+        public TokenBucket(double rate, int burst, DateTime now)
+        {
+            _rate = rate;
+            _burst = burst;
+            _tokens = burst;
+            _last = now;
+        }
+
+        public bool TryTake(DateTime now)
+        {
+            _tokens = Math.Min(_burst, _tokens + (now - _last).TotalSeconds * _rate);
+            _last = now;
+            if (_tokens >= 1)
+            {
+                _tokens -= 1;
+                return true;
+            }
+
+            return false;
+        }
+    }
+}
