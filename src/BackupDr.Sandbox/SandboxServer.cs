@@ -51,6 +51,7 @@ namespace BackupDr.Sandbox
         private readonly BackupApi _backup;
         private readonly QueryApi _rds;
         private readonly QueryApi _ec2;
+        private readonly QueryApi _sts = new StsApi();
         private MiniHttpServer? _http;
         private Random _random;
         private SandboxOptions _options;
@@ -260,7 +261,8 @@ namespace BackupDr.Sandbox
                     "backup" => _backup,
                     "rds" => _rds,
                     "ec2" => _ec2,
-                    _ => throw new SandboxError(400, "UnknownOperationException", $"The sandbox does not serve the service '{service}' (only backup, rds and ec2)."),
+                    "sts" => _sts,
+                    _ => throw new SandboxError(400, "UnknownOperationException", $"The sandbox does not serve the service '{service}' (only backup, rds, ec2 and sts GetCallerIdentity)."),
                 };
 
                 var handler = api.Resolve(request, out operation);
@@ -350,7 +352,7 @@ namespace BackupDr.Sandbox
 
         private static Dialect GuessDialect(HttpRequestData request, string? service)
         {
-            if (service == "rds")
+            if (service == "rds" || service == "sts")
             {
                 return Dialect.Query;
             }

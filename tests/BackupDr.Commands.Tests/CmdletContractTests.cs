@@ -160,10 +160,16 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         {
             var producer = _asm[producerName];
             var consumer = _asm[consumerName];
+            var byValue = consumer.Parameters.Where(p => p.ByValue).ToList();
             var byName = consumer.Parameters.Where(p => p.ByPropertyName).ToList();
-            Assert.True(byName.Count > 0, $"{consumerName} binds nothing by property name");
-            var matched = byName.Where(p => producer.OutputTypes.Any(t => p.Names.Any(n => t.GetProperty(n) != null))).ToList();
-            Assert.True(matched.Count > 0, $"{producerName} | {consumerName}: no by-property-name parameter of {consumerName} ({string.Join(", ", byName.Select(p => p.Name))}) is a property of {string.Join(", ", producer.OutputTypes.Select(t => t.Name))}");
+            Assert.True(byName.Count + byValue.Count > 0, $"{consumerName} takes nothing from the pipeline");
+            foreach (var output in producer.OutputTypes)
+            {
+                var element = (Type t) => t.IsArray ? t.GetElementType()! : t;
+                var takesObject = byValue.Any(p => element(p.Property.PropertyType).IsAssignableFrom(output));
+                var takesProperty = byName.Any(p => p.Names.Any(n => output.GetProperty(n) != null));
+                Assert.True(takesObject || takesProperty, $"{producerName} | {consumerName}: {consumerName} binds neither a {output.Name} by value nor any of its properties by name ({string.Join(", ", byName.Select(p => p.Name))})");
+            }
         }
     }
 

@@ -85,8 +85,8 @@ public sealed class CmdletInfo
         Verb = (string)attr.ConstructorArguments[0].Value!;
         Noun = (string)attr.ConstructorArguments[1].Value!;
         SupportsShouldProcess = attr.NamedArguments.Any(n => n.MemberName == "SupportsShouldProcess" && (bool)n.TypedValue.Value!);
-        var impact = attr.NamedArguments.FirstOrDefault(n => n.MemberName == "ConfirmImpact");
-        ConfirmImpact = impact.MemberName == null ? "Medium" : Enum.GetName(typeof(System.Management.Automation.ConfirmImpact), (int)impact.TypedValue.Value!)!;
+        var impact = attr.NamedArguments.Where(n => n.MemberName == "ConfirmImpact").Select(n => (int?)(int)n.TypedValue.Value!).FirstOrDefault();
+        ConfirmImpact = impact == null ? "Medium" : Enum.GetName(typeof(System.Management.Automation.ConfirmImpact), impact.Value)!;
     }
 
     public Type Type { get; }

@@ -131,6 +131,9 @@ namespace BackupDr.Sandbox.Api
     {
         protected abstract string Version { get; }
         protected abstract bool IsEc2 { get; }
+
+        /// <summary>XML namespace of query-protocol answers (RDS's unless a service says otherwise).</summary>
+        protected virtual string Namespace => Wire.RdsNs;
         protected abstract Dictionary<string, Func<CallContext, QueryArgs, string>> Actions { get; }
 
         public override Func<CallContext, HttpResponseData> Resolve(HttpRequestData request, out string operation)
@@ -177,7 +180,7 @@ namespace BackupDr.Sandbox.Api
                 var inner = handler(ctx, args);
                 var xml = IsEc2
                     ? $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{Wire.Ec2Ns}\"><requestId>{ctx.RequestId}</requestId>{inner}</{action}Response>"
-                    : $"<{action}Response xmlns=\"{Wire.RdsNs}\"><{action}Result>{inner}</{action}Result><ResponseMetadata><RequestId>{ctx.RequestId}</RequestId></ResponseMetadata></{action}Response>";
+                    : $"<{action}Response xmlns=\"{Namespace}\"><{action}Result>{inner}</{action}Result><ResponseMetadata><RequestId>{ctx.RequestId}</RequestId></ResponseMetadata></{action}Response>";
                 return Wire.Xml(200, xml);
             };
         }
