@@ -117,6 +117,9 @@ namespace BackupDr.Commands
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
+            // Clients (and the context under them) are made here, on the pipeline thread: resolving them may
+            // write verbose records or a terminating error, which PowerShell allows only on this thread.
+            _ = Clients;
             var queue = new BlockingCollection<Action>();
             var previous = _queue;
             _queue = queue;
@@ -235,11 +238,13 @@ namespace BackupDr.Commands
                 WriteProgress(record);
             }));
 
+            // Resolved here, on the pipeline thread: resolution may write verbose records or terminate.
+            var clients = Clients;
             try
             {
                 return Run(ct => JobWaiter.WaitAllAsync(
                     jobs,
-                    (job, token) => JobWaiter.RefreshAsync(Clients.ForRegion(job.Region).Backup, job, token),
+                    (job, token) => JobWaiter.RefreshAsync(clients.ForRegion(string.IsNullOrEmpty(job.Region) ? clients.Context.Region : job.Region).Backup, job, token),
                     DrPolling.Interval,
                     timeout,
                     progress,

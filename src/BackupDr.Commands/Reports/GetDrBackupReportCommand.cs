@@ -67,7 +67,8 @@ namespace BackupDr.Commands
             BackupReport report;
             try
             {
-                var builder = new BackupReportBuilder(region => Clients.ForRegion(region).Backup);
+                var clients = Clients;
+                var builder = new BackupReportBuilder(region => clients.ForRegion(region).Backup);
                 report = Run(ct => builder.BuildAsync(options, ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
