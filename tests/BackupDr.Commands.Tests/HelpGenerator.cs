@@ -183,9 +183,9 @@ public static class HelpGenerator
             foreach (var attr in meta.Property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute"))
             {
                 T Named<T>(string name, T fallback) => attr.NamedArguments.Where(n => n.MemberName == name).Select(n => (T)n.TypedValue.Value!).DefaultIfEmpty(fallback).First();
-                var position = Named(nameof(SetInfo.Position), int.MinValue);
+                var position = Named("Position", int.MinValue);
                 sets[Named("ParameterSetName", AllSets)] = new SetInfo(
-                    Named(nameof(SetInfo.Mandatory), false),
+                    Named("Mandatory", false),
                     position == int.MinValue ? null : position,
                     Named("ValueFromPipeline", false),
                     Named("ValueFromPipelineByPropertyName", false));
@@ -217,9 +217,9 @@ public static class HelpGenerator
         if (cmdlet.SupportsShouldProcess)
         {
             var sp = new Dictionary<string, SetInfo> { [AllSets] = new SetInfo(false, null, false, false) };
-            var sw = switchType;
-            list.Add(new Param("WhatIf", sw, new[] { "wi" }, sp, Array.Empty<string>(), true));
-            list.Add(new Param("Confirm", sw, new[] { "cf" }, sp, Array.Empty<string>(), true));
+            // -WhatIf and -Confirm are added by PowerShell, not declared: documented here, once, for every such cmdlet.
+            list.Add(new Param("WhatIf", switchType, new[] { "wi" }, sp, Array.Empty<string>(), true));
+            list.Add(new Param("Confirm", switchType, new[] { "cf" }, sp, Array.Empty<string>(), true));
         }
 
         return list;
