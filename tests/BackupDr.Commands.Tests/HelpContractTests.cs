@@ -1,0 +1,125 @@
+using System.Xml.Linq;
+
+namespace BackupDr.Commands.Tests;
+
+/// <summary>
+/// Every compiled cmdlet has complete help: docs/cmdlets/&lt;Name&gt;.md with a synopsis, a description, at
+/// least two examples and a description of each of its parameters, and the committed MAML is what the
+/// generator makes of those files and the assembly. A cmdlet or parameter added without docs fails here.
+/// </summary>
+public sealed class HelpContractTests : IClassFixture<CommandsAssemblyFixture>
+{
+    private static readonly XNamespace Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+
+    private readonly CommandsAssembly _asm;
+
+    public HelpContractTests(CommandsAssemblyFixture fixture)
+    {
+        _asm = fixture.Assembly;
+    }
+
+    public static TheoryData<string> CmdletNames()
+    {
+        using var asm = new CommandsAssembly();
+        var data = new TheoryData<string>();
+        foreach (var c in asm.Cmdlets)
+        {
+            data.Add(c.Name);
+        }
+
+        return data;
+    }
+
+    private CmdletDoc Doc(string name)
+    {
+        var path = CmdletDoc.PathOf(name);
+        Assert.True(File.Exists(path), $"{name} has no help source: write docs/cmdlets/{name}.md");
+        var doc = CmdletDoc.Parse(File.ReadAllText(path));
+        Assert.Equal(name, doc.Name);
+        return doc;
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Every_cmdlet_has_a_synopsis_a_description_and_two_examples(string name)
+    {
+        var doc = Doc(name);
+        Assert.False(string.IsNullOrWhiteSpace(doc.Synopsis), $"{name}.md: empty SYNOPSIS");
+        Assert.DoesNotContain('\n', doc.Synopsis);
+        Assert.False(string.IsNullOrWhiteSpace(doc.Description), $"{name}.md: empty DESCRIPTION");
+        Assert.True(doc.Examples.Count >= 2, $"{name}.md: {doc.Examples.Count} example(s); at least two are needed");
+        foreach (var e in doc.Examples)
+        {
+            Assert.Matches(@"^Example \d+: \S", e.Title);
+            Assert.False(string.IsNullOrWhiteSpace(e.Code), $"{name}.md, {e.Title}: no ```powershell block");
+            Assert.False(string.IsNullOrWhiteSpace(e.Remarks), $"{name}.md, {e.Title}: no sentence explaining the example");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Every_parameter_is_documented_and_only_those(string name)
+    {
+        var doc = Doc(name);
+        var compiled = _asm[name].Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in compiled)
+        {
+            Assert.True(doc.Parameters.TryGetValue(p, out var text) && !string.IsNullOrWhiteSpace(text), $"{name}.md: parameter -{p} is not described under ## PARAMETERS");
+        }
+
+        foreach (var p in doc.Parameters.Keys)
+        {
+            Assert.True(compiled.Contains(p), $"{name}.md documents -{p}, which {name} does not have");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void Documented_outputs_are_the_declared_output_types(string name)
+    {
+        var doc = Doc(name);
+        var declared = _asm[name].OutputTypes.Select(t => t.FullName!).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(declared, doc.Outputs.Keys.OrderBy(n => n, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_help_source_belongs_to_a_compiled_cmdlet()
+    {
+        var names = _asm.Cmdlets.Select(c => c.Name + ".md").ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Path.Combine(CommandsAssembly.RepoRoot, "docs", "cmdlets"), "*.md"))
+        {
+            Assert.True(names.Contains(Path.GetFileName(file)), $"{Path.GetFileName(file)} documents no compiled cmdlet");
+        }
+    }
+
+    [Fact]
+    public void The_MAML_parses_and_has_one_command_per_cmdlet()
+    {
+        var maml = XDocument.Load(HelpGenerator.MamlPath);
+        var names = maml.Root!.Elements(Command + "command")
+            .Select(c => c.Element(Command + "details")!.Element(Command + "name")!.Value)
+            .OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(_asm.Cmdlets.Select(c => c.Name), names);
+    }
+
+    /// <summary>
+    /// The committed MAML equals what the generator makes now. To regenerate it after changing a cmdlet or
+    /// docs/cmdlets/*.md, run: BACKUPDR_UPDATE_HELP=1 dotnet test tests/BackupDr.Commands.Tests
+    /// </summary>
+    [Fact]
+    public void HelpFileIsUpToDate()
+    {
+        var generated = HelpGenerator.Generate(_asm);
+        var path = HelpGenerator.MamlPath;
+        if (Environment.GetEnvironmentVariable("BACKUPDR_UPDATE_HELP") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, generated);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"{HelpGenerator.RelativeMamlPath} is missing: run BACKUPDR_UPDATE_HELP=1 dotnet test tests/BackupDr.Commands.Tests");
+        var committed = File.ReadAllText(path).Replace("\r\n", "\n");
+        Assert.True(committed == generated, $"{HelpGenerator.RelativeMamlPath} is out of date with docs/cmdlets or the cmdlets: run BACKUPDR_UPDATE_HELP=1 dotnet test tests/BackupDr.Commands.Tests and commit the result");
+    }
+}
