@@ -59,6 +59,7 @@ public sealed class BackupClientSandboxTests
         Assert.True(job.CompletionDate >= job.CreationDate);
         Assert.NotEqual(default, job.CreationDate!.Value);
         Assert.Equal(35L, job.RecoveryPointLifecycle?.DeleteAfterDays);
+        Assert.Equal("SUCCESS", job.MessageCategory);
 
         // 24 more: 12 volume jobs in Main, 12 DB jobs in Other.
         for (var i = 0; i < 12; i++)
@@ -120,6 +121,24 @@ public sealed class BackupClientSandboxTests
         Assert.Equal(new[] { "JOB-OK", "JOB-FAILED", "JOB-ISSUES" }, newestFirst.Select(j => j.BackupJobId));
         var completedLately = await All(sb.Backup.ListBackupJobsAsync(new BackupJobFilter { CompleteAfter = DateTime.UtcNow.AddMinutes(-35) }, Ct));
         Assert.Equal(new[] { "JOB-OK", "JOB-FAILED" }, completedLately.Select(j => j.BackupJobId));
+    }
+
+    [Fact]
+    public async Task A_live_job_that_fails_reports_FAILURE_and_its_StatusMessage_and_every_call_is_logged()
+    {
+        using var sb = new SandboxClients(o => o.FailureRate = 1);
+        var calls = new List<AwsCallRecord>();
+        using var set = AwsClientFactory.Default.Create(sb.Backup.Context, r => { lock (calls) { calls.Add(r); } });
+        await set.Backup.CreateBackupVaultAsync("Main", null, null, null, Ct);
+        var vol = await sb.NewVolume();
+        var started = await set.Backup.StartBackupJobAsync(new StartBackupJobRequest { BackupVaultName = "Main", ResourceArn = VolumeArn(vol), IamRoleArn = Role }, Ct);
+        var failed = await set.Backup.DescribeBackupJobAsync(started.BackupJobId, Ct);
+        Assert.Equal(("FAILED", "FAILURE", "FAILED", false), (failed.State, failed.MessageCategory, failed.Status, failed.Succeeded));
+        Assert.False(string.IsNullOrEmpty(failed.StatusMessage));
+        Assert.Empty(await All(set.Backup.ListRecoveryPointsByBackupVaultAsync("Main", new RecoveryPointFilter(), Ct)));
+        Assert.Equal(started.BackupJobId, Assert.Single(await All(set.Backup.ListBackupJobsAsync(new BackupJobFilter { MessageCategory = "FAILURE" }, Ct))).BackupJobId);
+        Assert.Equal(new[] { "CreateBackupVault", "StartBackupJob", "DescribeBackupJob", "ListRecoveryPointsByBackupVault", "ListBackupJobs" }, calls.Select(c => c.Operation));
+        Assert.All(calls, c => Assert.Equal((Region, 200), (c.Region, c.StatusCode)));
     }
 
     [Fact]
