@@ -499,17 +499,24 @@ namespace BackupDr.Sandbox.Api
         private HttpResponseData GetBackupPlan(CallContext ctx, string[] a, JsonElement body)
         {
             var p = PlanOf(ctx.State, a[0]);
+            var versionId = Q(ctx, "versionId");
+            var planJson = p.PlanJson;
+            if (!string.IsNullOrEmpty(versionId) && versionId != p.VersionId && !p.OldVersions.TryGetValue(versionId!, out planJson))
+            {
+                throw NotFound($"Failed reading Backup plan with provided version: {versionId} not found.");
+            }
+
             return Ok(w =>
             {
                 w.WritePropertyName("BackupPlan");
-                using (var doc = JsonDocument.Parse(p.PlanJson))
+                using (var doc = JsonDocument.Parse(planJson))
                 {
                     doc.RootElement.WriteTo(w);
                 }
 
                 w.WriteString("BackupPlanId", p.Id);
                 w.WriteString("BackupPlanArn", p.Arn);
-                w.WriteString("VersionId", p.VersionId);
+                w.WriteString("VersionId", string.IsNullOrEmpty(versionId) ? p.VersionId : versionId);
                 w.Str("CreatorRequestId", p.CreatorRequestId);
                 w.Date("CreationDate", p.CreationDate);
             });
@@ -525,6 +532,7 @@ namespace BackupDr.Sandbox.Api
 
             ValidatePlan(planEl);
             p.Name = Req(planEl, "BackupPlanName");
+            p.OldVersions[p.VersionId] = p.PlanJson;
             p.PlanJson = WithRuleIds(ctx, planEl);
             p.VersionId = ctx.Server.NewHex(32);
             return Ok(w =>

@@ -148,6 +148,14 @@ namespace BackupDr.Sandbox.Api
                 throw new SandboxError(400, "InvalidParameterValue", $"Invalid availability zone: [{az}]");
             }
 
+            // A retried CreateVolume with the same ClientToken answers with the volume the first call made.
+            var clientToken = q["ClientToken"];
+            var tokenKey = "CreateVolume|" + clientToken;
+            if (!string.IsNullOrEmpty(clientToken) && st.IdempotencyTokens.TryGetValue(tokenKey, out var priorId) && st.Volumes.TryGetValue(priorId, out var prior))
+            {
+                return VolumeXml(prior, false);
+            }
+
             var size = q.Int("Size");
             var snapshotId = q["SnapshotId"];
             Snapshot? snap = null;
@@ -174,6 +182,11 @@ namespace BackupDr.Sandbox.Api
             };
             ReadTagSpecs(q, "volume", v.Tags);
             st.Volumes[v.Id] = v;
+            if (!string.IsNullOrEmpty(clientToken))
+            {
+                st.IdempotencyTokens[tokenKey] = v.Id;
+            }
+
             return VolumeXml(v, false).Replace("<status>available</status>", "<status>creating</status>");
         }
 

@@ -31,6 +31,9 @@ namespace BackupDr.Sandbox.State
         public DateTime CreationDate;
         public string? CreatorRequestId;
         public string PlanJson = "{}";
+
+        /// <summary>Earlier versions (VersionId to plan JSON), so GetBackupPlan with a versionId answers as AWS does.</summary>
+        public Dictionary<string, string> OldVersions = new Dictionary<string, string>(StringComparer.Ordinal);
         public List<Selection> Selections = new List<Selection>();
         public TagSet Tags = new TagSet();
     }
