@@ -117,6 +117,8 @@ namespace BackupDr.Commands
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
+            // Resolve here: resolution writes verbose/debug and may throw a terminating error, both pipeline-thread only.
+            _ = Clients;
             var queue = new BlockingCollection<Action>();
             var previous = _queue;
             _queue = queue;
