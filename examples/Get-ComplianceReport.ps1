@@ -57,7 +57,7 @@ foreach ($r in $report.Resources) {
     if ($null -eq $r.LastSuccessfulBackup -or $r.Age -gt $MaxAge) { $stale.Add($r.ResourceArn) }
 }
 if ($Tag) {
-    $regions = if ($ReportRegion) { $ReportRegion } else { @($null) }
+    [string[]] $regions = if ($ReportRegion) { $ReportRegion } else { '' }
     foreach ($rg in $regions) {
         $findArgs = $aws.Clone()
         if ($rg) { $findArgs.Region = $rg }
