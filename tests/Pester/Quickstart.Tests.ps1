@@ -13,7 +13,10 @@ Describe 'README quickstart' {
     It 'starts a sandbox that is the session default' {
         $sb | Should -BeOfType ([BackupDr.Commands.DrSandbox])
         $sb.IsRunning | Should -BeTrue
-        (Get-DrDefault).EndpointUrl | Should -Be $sb.EndpointUrl
+        $defaults = Get-DrDefault
+        $defaults.EndpointUrl | Should -Be $sb.EndpointUrl
+        $defaults.Region | Should -Be 'us-east-1'
+        $defaults.Origin | Should -Be 'sandbox'
     }
 
     It 'finds the seeded volume and DB instance' {
@@ -48,6 +51,13 @@ Describe 'README quickstart' {
         $points | ForEach-Object { $_ | Should -BeOfType ([BackupDr.Core.Model.RecoveryPoint]) }
         $points.ResourceArn | Sort-Object | Should -Be (@($DbArn, $VolumeArn) | Sort-Object)
         $points.RecoveryPointArn | Sort-Object | Should -Be ($jobs.RecoveryPointArn | Sort-Object)
+    }
+
+    It 'lists the latest recovery point of one resource with -ResourceArn alone (no vault prompt)' {
+        $points = @(Get-DrRecoveryPoint -ResourceArn $VolumeArn -Latest)
+        $points.Count | Should -Be 1
+        $points[0].ResourceArn | Should -Be $VolumeArn
+        $points[0].BackupVaultName | Should -Be 'Default'
     }
 
     It 'restores them with Get-DrRecoveryPoint -Latest | Restore-DrResource -Wait' {

@@ -43,4 +43,17 @@ Describe 'Wait-DrJob -Timeout' {
         $script:err.CategoryInfo.Category | Should -Be 'OperationTimeout'
         $elapsed.TotalSeconds | Should -BeLessThan 10
     }
+
+    It 'Ctrl+C (pipeline Stop) ends a wait at once' {
+        $job = Start-DrBackup -ResourceArn $DbArn
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('param($m, $id) Import-Module $m; Wait-DrJob -JobId $id').AddArgument((Get-BackupDrModulePath)).AddArgument($job.JobId)
+        $async = $ps.BeginInvoke()
+        Start-Sleep -Milliseconds 1500
+        $async.IsCompleted | Should -BeFalse
+        $elapsed = Measure-Command { $ps.Stop() }
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $elapsed.TotalSeconds | Should -BeLessThan 3
+        $ps.Dispose()
+    }
 }
