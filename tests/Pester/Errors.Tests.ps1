@@ -27,9 +27,8 @@ Describe 'Bad input gives a stable error id and sends nothing' {
     }
 
     It 'wrong-service ARN is refused' {
-        $err = Invoke-Bad { Start-DrBackup -ResourceArn 'arn:aws:s3:::my-bucket' }
-        $err | Should -Not -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -Match ',BackupDr.Commands.StartDrBackupCommand$'
+        $err = Invoke-Bad { Start-DrBackup -ResourceArn 'arn:aws:sns:us-east-1:123456789012:my-topic' }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidResourceArn,BackupDr.Commands.StartDrBackupCommand*'
         $sb.Requests.Count | Should -Be 0
     }
 
