@@ -17,8 +17,8 @@ namespace BackupDr.Commands
             {
                 case AwsConfigurationException config:
                     return Build(ex, config.ErrorId, ErrorCategory.InvalidArgument, target ?? config.Value, $"Check -{config.ParameterName}.");
-                case DrValidationException validation:
-                    return Build(ex, validation.ErrorId, CategoryOf(validation.Kind), target ?? validation.Value, validation.ParameterName == null ? null : $"Check -{validation.ParameterName}.");
+                case DrException dr:
+                    return Build(ex, dr.ErrorId, CategoryOf(dr.Kind), target ?? dr.Value, dr.ParameterName == null ? null : $"Check -{dr.ParameterName}.");
                 case AwsServiceException aws:
                     return Build(ex, aws.ErrorCode, CategoryOf(DrErrors.KindOf(aws)), target, aws.RequestId == null ? null : $"AWS request id: {aws.RequestId}.");
                 case TimeoutException:

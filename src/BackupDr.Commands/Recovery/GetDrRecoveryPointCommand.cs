@@ -16,11 +16,12 @@ namespace BackupDr.Commands
         private const string VaultSet = "ByVault";
         private const string ResourceSet = "ByResource";
 
+        // -ResourceArn alone must select ResourceSet: were it optional in VaultSet, the default set would win and prompt for a vault.
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 
-        [Parameter(ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Mandatory = true, ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
         [ValidateNotNullOrEmpty]

@@ -11,6 +11,11 @@ namespace BackupDr.Commands
     [OutputType(typeof(DrDefaults))]
     public sealed class GetDrDefaultCommand : DrCmdlet
     {
-        protected override void EndProcessing() => WriteObject(DrDefaults.From(ExplicitOptions().Over(DrSession.Defaults)));
+        protected override void EndProcessing()
+        {
+            // Without parameters show the defaults as kept, with their origin (Over would relabel them "parameter").
+            var given = Region != null || ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null;
+            WriteObject(DrDefaults.From(given ? ExplicitOptions().Over(DrSession.Defaults) : DrSession.Defaults));
+        }
     }
 }

@@ -85,6 +85,14 @@ namespace BackupDr.Core.Operations
                         $"Tag '{kv.Key}' is both set and removed. Set it or remove it, not both.");
                 }
             }
+
+            // More tags than a resource can carry fails whatever the resource has: no need to read its tags first.
+            if (set != null && set.Count > MaxTagsPerResource)
+            {
+                throw new DrValidationException("TooManyTags", setParameterName, set.Count,
+                    $"{set.Count} tags were given; AWS allows at most {MaxTagsPerResource} on a resource.",
+                    DrErrorKind.LimitsExceeded);
+            }
         }
 
         /// <summary>Checks the user-tag count a change would leave on the resource (aws: tags are not counted, as in AWS).</summary>
