@@ -46,11 +46,11 @@ if ($Region) { $aws.Region = $Region }
 if ($ProfileName) { $aws.ProfileName = $ProfileName }
 if ($EndpointUrl) { $aws.EndpointUrl = $EndpointUrl }
 
-$points = if ($PSCmdlet.ParameterSetName -eq 'Resource') {
-    @(Get-DrRecoveryPoint -ResourceArn $ResourceArn -Latest @aws)
+$points = @(if ($PSCmdlet.ParameterSetName -eq 'Resource') {
+    Get-DrRecoveryPoint -ResourceArn $ResourceArn -Latest @aws
 } else {
-    @(Get-DrRecoveryPoint -BackupVaultName $BackupVaultName -Latest @aws)
-}
+    Get-DrRecoveryPoint -BackupVaultName $BackupVaultName -Latest @aws
+})
 if ($points.Count -eq 0) {
     Write-Error -ErrorId 'NoRecoveryPoint' -Category ObjectNotFound -Message 'No completed recovery point found.' -ErrorAction Continue
     exit 1
