@@ -1,24 +1,37 @@
 <#
 .SYNOPSIS
-    Builds, tests and packages the BackupDr module.
+    Builds, tests, demonstrates and packages the BackupDr module.
 .DESCRIPTION
-    Reads the module version from BackupDr.psd1 (the only place it is written), builds BackupDr.sln
-    with it, and lays out out/BackupDr/ ready for Import-Module and Publish-Module. The layout is an
-    explicit file list: a missing file fails the build.
+    Reads the module version from BackupDr.psd1 (the only place it is written), builds BackupDr.sln with
+    it, and lays out out/BackupDr/ from the `dotnet publish` output of BackupDr.Commands, so the module
+    holds exactly the real dependency closure (no hand-kept DLL list to drift). The files the module
+    cannot work without are checked: a missing one fails the build.
+
+    Run it with the PowerShell pinned in .config/dotnet-tools.json on a machine that has only the .NET SDK:
+        dotnet tool restore && dotnet pwsh ./build.ps1 -Test
 .PARAMETER Configuration
     Debug or Release (default Release).
 .PARAMETER Clean
     Removes out/ and the bin/obj folders first.
 .PARAMETER Test
-    Runs the xunit tests (dotnet test) and then the Pester tests in tests/Pester against out/BackupDr.
+    Runs the xunit tests (dotnet test) and then the Pester tests in tests/Pester against out/BackupDr, in a
+    child PowerShell process (a binary module cannot be unloaded, so an in-process run would test a stale
+    assembly the second time). Gets Pester 5.7.1 from NuGet when no Pester 5 is installed. Ends with one
+    line "N passed, N failed, N skipped" over both; results go to out/test-results/. With CI=true a
+    skipped test fails the run.
 .PARAMETER PesterOnly
-    With -Test: builds and lays out the module, then runs only the Pester tests (CI runs dotnet test itself).
+    With -Test: runs only the Pester tests.
+.PARAMETER Demo
+    Builds, then runs examples/Invoke-DrTour.ps1 in a child PowerShell: a narrated tour against the local
+    sandbox (find resources, tag, back up with -Wait, restore the latest point, report).
 .PARAMETER Package
-    Also writes out/BackupDr.<version>.nupkg with Publish-Module's layout (needs PowerShellGet or PSResourceGet).
+    Also writes out/package/BackupDr.<version>.nupkg, the package Publish-PSResource uploads to the Gallery
+    (needs PSResourceGet, which PowerShell 7.4+ ships). The temporary local repository it registers is
+    unregistered again, whatever happens.
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Test
 .EXAMPLE
-    ./build.ps1 -Clean -Test
+    ./build.ps1 -Clean -Demo
 #>
 [CmdletBinding()]
 param(
@@ -27,6 +40,7 @@ param(
     [switch] $Clean,
     [switch] $Test,
     [switch] $PesterOnly,
+    [switch] $Demo,
     [switch] $Package
 )
 
@@ -38,89 +52,176 @@ $manifest = Import-PowerShellDataFile -Path $manifestPath
 $version = $manifest.ModuleVersion
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'BackupDr'
+$publishOut = Join-Path $out "publish/$Configuration"
+$resultsOut = Join-Path $out 'test-results'
+$isCi = $env:CI -eq 'true'
+$pesterVersion = '5.7.1'
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)
     Write-Host "> $File $($Arguments -join ' ')"
-    & $File @Arguments
+    & $File @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$File exited with code $LASTEXITCODE" }
 }
 
+# The PowerShell that runs this script, as a command line for a child process: pwsh from a .NET tool runs
+# as 'dotnet <PSHOME>/pwsh.dll', Windows PowerShell as powershell.exe.
+function Get-ChildPowerShell {
+    if ($PSVersionTable.PSEdition -eq 'Desktop') {
+        return @{ File = (Join-Path $PSHOME 'powershell.exe'); Prefix = @() }
+    }
+    foreach ($name in 'pwsh', 'pwsh.exe') {
+        $exe = Join-Path $PSHOME $name
+        if (Test-Path -LiteralPath $exe -PathType Leaf) { return @{ File = $exe; Prefix = @() } }
+    }
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path -LiteralPath $dll) { return @{ File = 'dotnet'; Prefix = @($dll) } }
+    throw "Cannot find the PowerShell executable under $PSHOME to start a child process."
+}
+
+function Invoke-ChildPowerShell {
+    param([string] $Script, [string[]] $Arguments)
+    $ps = Get-ChildPowerShell
+    $all = @($ps.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $Script) + @($Arguments)
+    Write-Host "> $($ps.File) $($all -join ' ')"
+    & $ps.File @all | Out-Host
+    return $LASTEXITCODE
+}
+
+# Pester 5 (5.7.1 or later 5.x) from the module path, otherwise Pester 5.7.1 from NuGet (its package keeps
+# the module under tools/), restored through build/PesterDownload.csproj into the NuGet packages folder.
+function Resolve-Pester {
+    $installed = Get-Module -ListAvailable -Name Pester |
+        Where-Object { $_.Version -ge [version]$pesterVersion -and $_.Version.Major -eq 5 } |
+        Sort-Object Version -Descending | Select-Object -First 1
+    if ($installed) { return $installed.Path }
+
+    Write-Host "Pester $pesterVersion is not installed: restoring it from NuGet"
+    Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterDownload.csproj'), "-p:PesterVersion=$pesterVersion", '-nologo')
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = & dotnet nuget locals global-packages --list
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+        $packages = ($line -replace '^\s*global-packages:\s*', '').Trim()
+    }
+    $psd1 = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $psd1)) { throw "Pester was restored but $psd1 is missing." }
+    return $psd1
+}
+
+# Counts from the TRX files of dotnet test (xunit) and the NUnit XML of Pester.
+function Get-TrxCounts {
+    param([string] $Folder)
+    $sum = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($file in @(Get-ChildItem -LiteralPath $Folder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
+        [xml] $trx = Get-Content -LiteralPath $file.FullName -Raw
+        $c = $trx.TestRun.ResultSummary.Counters
+        $sum.Passed += [int]$c.passed
+        $sum.Failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $sum.Skipped += [int]$c.notExecuted
+    }
+    $sum
+}
+
+function Get-NUnitCounts {
+    param([string] $Path)
+    $sum = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    [xml] $x = Get-Content -LiteralPath $Path -Raw
+    $r = $x.'test-results'
+    $total = [int]$r.total
+    $sum.Failed = [int]$r.failures + [int]$r.errors
+    $sum.Skipped = [int]$r.skipped + [int]$r.ignored + [int]$r.'not-run' + [int]$r.inconclusive
+    $sum.Passed = $total - $sum.Failed - [int]$r.'not-run' - [int]$r.inconclusive - [int]$r.ignored - [int]$r.skipped
+    $sum
+}
+
 if ($Clean) {
-    Write-Host "Cleaning out/ and bin/obj"
+    Write-Host 'Cleaning out/ and bin/obj'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
     Get-ChildItem -Path (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj |
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 Invoke-Native dotnet @('build', (Join-Path $root 'BackupDr.sln'), '-c', $Configuration, "-p:BackupDrVersion=$version", '-nologo')
+Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $publishOut
+Invoke-Native dotnet @('publish', (Join-Path $root 'src/BackupDr.Commands/BackupDr.Commands.csproj'), '-c', $Configuration, '--no-build', '-o', $publishOut, "-p:BackupDrVersion=$version", '-nologo')
 
-# The module layout: every file named here must exist.
-$bin = Join-Path $root "src/BackupDr.Commands/bin/$Configuration/netstandard2.0"
-$files = @(
-    @{ From = $manifestPath; To = 'BackupDr.psd1' }
-    @{ From = (Join-Path $root 'src/BackupDr.Commands/BackupDr.format.ps1xml'); To = 'BackupDr.format.ps1xml' }
-    @{ From = (Join-Path $root 'src/BackupDr.Commands/en-US/BackupDr.Commands.dll-Help.xml'); To = 'en-US/BackupDr.Commands.dll-Help.xml' }
-    @{ From = (Join-Path $root 'LICENSE'); To = 'LICENSE' }
-)
-$assemblies = @(
-    'BackupDr.Commands.dll', 'BackupDr.Core.dll', 'BackupDr.Sandbox.dll',
-    'AWSSDK.Core.dll', 'AWSSDK.SecurityToken.dll', 'AWSSDK.SSO.dll', 'AWSSDK.SSOOIDC.dll',
-    'Microsoft.Bcl.AsyncInterfaces.dll', 'System.Text.Json.dll', 'System.Text.Encodings.Web.dll',
-    'System.Memory.dll', 'System.Buffers.dll', 'System.Runtime.CompilerServices.Unsafe.dll',
-    'System.Threading.Tasks.Extensions.dll', 'System.Numerics.Vectors.dll'
-)
-foreach ($a in $assemblies) { $files += @{ From = (Join-Path $bin $a); To = $a } }
-
-$missing = @($files | Where-Object { -not (Test-Path -LiteralPath $_.From) } | ForEach-Object { $_.From })
-if ($missing.Count -gt 0) {
-    throw "The module layout is incomplete; missing: $($missing -join ', ')"
-}
-
+# The module: the manifest and LICENSE, plus what publish produced (the assemblies of the dependency
+# closure, the format file and the help), without build-only files (.deps.json, .pdb, XML doc files).
 Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $moduleOut
-foreach ($f in $files) {
-    $target = Join-Path $moduleOut $f.To
-    New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
-    Copy-Item -LiteralPath $f.From -Destination $target
+New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
+Copy-Item -LiteralPath $manifestPath -Destination $moduleOut
+Copy-Item -LiteralPath (Join-Path $root 'LICENSE') -Destination $moduleOut
+Get-ChildItem -LiteralPath $publishOut -Recurse -File |
+    Where-Object { $_.Extension -notin '.pdb', '.json' -and -not ($_.Extension -eq '.xml' -and $_.DirectoryName -eq (Get-Item -LiteralPath $publishOut).FullName) } |
+    ForEach-Object {
+        $relative = $_.FullName.Substring((Get-Item -LiteralPath $publishOut).FullName.Length).TrimStart('\', '/')
+        $target = Join-Path $moduleOut $relative
+        New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
+        Copy-Item -LiteralPath $_.FullName -Destination $target
+    }
+$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'BackupDr.Core.dll', 'BackupDr.Sandbox.dll', 'AWSSDK.Core.dll', 'LICENSE')
+$missing = @($required | Where-Object { -not (Test-Path -LiteralPath (Join-Path $moduleOut $_)) })
+if ($missing.Count -gt 0) { throw "The module layout in $moduleOut is incomplete; missing: $($missing -join ', ')" }
+if (Test-Path -LiteralPath (Join-Path $moduleOut 'System.Management.Automation.dll')) {
+    throw 'System.Management.Automation.dll must not ship in the module (PowerShell provides it).'
 }
 Write-Host "Module laid out in $moduleOut (version $version)"
 
+if ($Demo) {
+    $code = Invoke-ChildPowerShell -Script (Join-Path $root 'examples/Invoke-DrTour.ps1') -Arguments @('-ModulePath', (Join-Path $moduleOut 'BackupDr.psd1'))
+    if ($code -ne 0) { throw "The tour failed (exit code $code)." }
+}
+
 if ($Test) {
     $env:AWS_EC2_METADATA_DISABLED = 'true'
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $resultsOut
+    New-Item -ItemType Directory -Force -Path $resultsOut | Out-Null
+    $failures = @()
+
+    $xunit = $null
     if (-not $PesterOnly) {
-        Invoke-Native dotnet @('test', (Join-Path $root 'BackupDr.sln'), '-c', $Configuration, '--no-build', '-nologo')
+        & dotnet test (Join-Path $root 'BackupDr.sln') -c $Configuration --no-build -nologo --logger 'trx' --logger 'console;verbosity=normal' --results-directory $resultsOut
+        if ($LASTEXITCODE -ne 0) { $failures += "dotnet test exited with code $LASTEXITCODE" }
+        $xunit = Get-TrxCounts -Folder $resultsOut
+        if (($xunit.Passed + $xunit.Failed) -eq 0) { $failures += 'dotnet test produced no results' }
     }
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0' } | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        throw 'Pester 5 is required for the runbook tests: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser'
+
+    $pesterPath = Resolve-Pester
+    $nunit = Join-Path $resultsOut 'pester.xml'
+    $code = Invoke-ChildPowerShell -Script (Join-Path $root 'tests/Pester/Invoke-PesterRun.ps1') -Arguments @(
+        '-PesterPath', $pesterPath, '-ModulePath', (Join-Path $moduleOut 'BackupDr.psd1'), '-OutputPath', $nunit)
+    $pester = Get-NUnitCounts -Path $nunit
+    if (-not $pester) { $failures += "Pester wrote no results ($nunit)"; $pester = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 } }
+    elseif ($code -ne 0) { $failures += "Pester exited with code $code" }
+    if (($pester.Passed + $pester.Failed) -eq 0) { $failures += 'Pester ran no tests' }
+
+    $total = [ordered]@{ Passed = $pester.Passed; Failed = $pester.Failed; Skipped = $pester.Skipped }
+    if ($xunit) {
+        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+        $total.Passed += $xunit.Passed; $total.Failed += $xunit.Failed; $total.Skipped += $xunit.Skipped
     }
-    Import-Module $pester -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $root 'tests/Pester'
-    $config.Run.Exit = $false
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputPath = Join-Path $out 'pester-results.xml'
-    $env:BACKUPDR_MODULE_PATH = Join-Path $moduleOut 'BackupDr.psd1'
-    $result = Invoke-Pester -Configuration $config
-    Write-Host "Pester: $($result.PassedCount) passed, $($result.FailedCount) failed, $($result.SkippedCount) skipped"
-    if ($result.FailedCount -gt 0 -or $result.Result -ne 'Passed') { throw "Pester tests failed" }
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    if ($isCi -and $total.Skipped -gt 0) { $failures += "$($total.Skipped) test(s) skipped; with CI=true every test must run" }
+    Write-Host "$($total.Passed) passed, $($total.Failed) failed, $($total.Skipped) skipped"
+    if ($failures.Count -gt 0 -or $total.Failed -gt 0) { throw "Tests failed: $($failures -join '; ')" }
 }
 
 if ($Package) {
-    $publish = Get-Command -Name Publish-PSResource, Publish-Module -ErrorAction SilentlyContinue | Select-Object -First 1
-    if (-not $publish) { throw 'Packaging needs PSResourceGet (Publish-PSResource) or PowerShellGet (Publish-Module).' }
-    $repoName = 'BackupDrLocal'
-    $repoPath = Join-Path $out 'repo'
+    if (-not (Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Packaging needs PSResourceGet (Publish-PSResource): it ships with PowerShell 7.4 and later (dotnet pwsh), or Install-Module Microsoft.PowerShell.PSResourceGet.'
+    }
+    $repoName = "BackupDrBuild$PID"
+    $repoPath = Join-Path $out 'package'
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $repoPath
     New-Item -ItemType Directory -Force -Path $repoPath | Out-Null
-    if ($publish.Name -eq 'Publish-PSResource') {
-        if (-not (Get-PSResourceRepository -Name $repoName -ErrorAction SilentlyContinue)) { Register-PSResourceRepository -Name $repoName -Uri $repoPath -Trusted }
+    Register-PSResourceRepository -Name $repoName -Uri $repoPath -Trusted
+    try {
         Publish-PSResource -Path $moduleOut -Repository $repoName
     }
-    else {
-        if (-not (Get-PSRepository -Name $repoName -ErrorAction SilentlyContinue)) { Register-PSRepository -Name $repoName -SourceLocation $repoPath -PublishLocation $repoPath -InstallationPolicy Trusted }
-        Publish-Module -Path $moduleOut -Repository $repoName
+    finally {
+        Unregister-PSResourceRepository -Name $repoName
     }
-    Write-Host "Package written to $repoPath"
+    Write-Host "Package written: $(@(Get-ChildItem -LiteralPath $repoPath -Filter '*.nupkg').FullName -join ', ')"
 }
