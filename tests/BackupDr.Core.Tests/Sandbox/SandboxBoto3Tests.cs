@@ -1,3 +1,4 @@
+using BackupDr.Core.Tests.Infrastructure;
 using System.Diagnostics;
 
 namespace BackupDr.Core.Tests.Sandbox;
@@ -75,7 +76,7 @@ except rds.exceptions.DBInstanceNotFoundFault as e:
         return (p.ExitCode, stdout.Result + stderr.Result);
     }
 
-    [Fact]
+    [ToolFact("boto3")]
     public void Boto3_backs_up_and_restores_a_volume_against_the_sandbox()
     {
         using var sb = new SandboxHarness(o => o.JobDuration = TimeSpan.FromSeconds(0.5));
@@ -101,7 +102,7 @@ except rds.exceptions.DBInstanceNotFoundFault as e:
         }
     }
 
-    [Fact]
+    [ToolFact("aws")]
     public void Boto3_aws_cli_lists_backup_vaults()
     {
         using var sb = new SandboxHarness();
