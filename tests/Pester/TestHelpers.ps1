@@ -22,3 +22,39 @@ function New-BackupDrSeed {
 
 $VolumeArn = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'
 $DbArn = 'arn:aws:rds:us-east-1:123456789012:db:orders'
+
+$RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$SampleSeed = Join-Path $RepoRoot 'examples/sandbox-seed.json'
+
+# The folder that holds the BackupDr module folder, for PSModulePath: the README imports it by name.
+function Get-BackupDrModuleRoot {
+    Split-Path -Parent (Split-Path -Parent (Get-BackupDrModulePath))
+}
+
+# The first ```powershell block after a Markdown heading, as written.
+function Get-MarkdownCodeBlock {
+    param([string] $Path, [string] $Heading)
+    $text = Get-Content -LiteralPath $Path -Raw
+    $at = $text.IndexOf($Heading, [StringComparison]::Ordinal)
+    if ($at -lt 0) { throw "$Path has no heading '$Heading'" }
+    $m = [regex]::Match($text.Substring($at), '(?ms)^```powershell\r?\n(.*?)^```')
+    if (-not $m.Success) { throw "$Path has no powershell block after '$Heading'" }
+    $m.Groups[1].Value
+}
+
+# Examples of a docs/cmdlets page (hashtables, for Pester's -ForEach): number, title, code and the text after the code.
+function Get-HelpExample {
+    param([string] $Path)
+    $text = Get-Content -LiteralPath $Path -Raw
+    $section = [regex]::Match($text, '(?ms)^## EXAMPLES\s*$(.*?)^## (?!#)').Groups[1].Value
+    foreach ($m in [regex]::Matches($section, '(?ms)^### Example (\d+): ([^\r\n]*)\r?\n```powershell\r?\n(.*?)^```\s*(.*?)(?=^### Example |\z)')) {
+        @{
+            Cmdlet   = [IO.Path]::GetFileNameWithoutExtension($Path)
+            Number   = [int]$m.Groups[1].Value
+            Title    = $m.Groups[2].Value.Trim()
+            Code     = $m.Groups[3].Value
+            Remarks  = $m.Groups[4].Value.Trim()
+            NeedsAws = $m.Groups[4].Value -match '\(needs AWS[^)]*\)'
+        }
+    }
+}
