@@ -209,19 +209,6 @@ if ($Test) {
 }
 
 if ($Package) {
-    if (-not (Get-Command -Name Publish-PSResource -ErrorAction SilentlyContinue)) {
-        throw 'Packaging needs PSResourceGet (Publish-PSResource): it ships with PowerShell 7.4 and later (dotnet pwsh), or Install-Module Microsoft.PowerShell.PSResourceGet.'
-    }
-    $repoName = "BackupDrBuild$PID"
-    $repoPath = Join-Path $out 'package'
-    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $repoPath
-    New-Item -ItemType Directory -Force -Path $repoPath | Out-Null
-    Register-PSResourceRepository -Name $repoName -Uri $repoPath -Trusted
-    try {
-        Publish-PSResource -Path $moduleOut -Repository $repoName
-    }
-    finally {
-        Unregister-PSResourceRepository -Name $repoName
-    }
-    Write-Host "Package written: $(@(Get-ChildItem -LiteralPath $repoPath -Filter '*.nupkg').FullName -join ', ')"
+    $nupkg = & (Join-Path $root 'build/New-ModulePackage.ps1') -ModulePath $moduleOut -OutputPath (Join-Path $out 'package')
+    Write-Host "Package written: $($nupkg.FullName -join ', ')"
 }
