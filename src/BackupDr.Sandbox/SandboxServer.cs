@@ -32,7 +32,7 @@ namespace BackupDr.Sandbox
         public string RequestId { get; }
         public DateTime Now { get; }
         public World World => Server.World;
-        public RegionState State => Server.World.Get(AccountId, Region);
+        public RegionState State => Server.World.Get(AccountId, Region, Now);
     }
 
     /// <summary>

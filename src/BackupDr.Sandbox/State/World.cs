@@ -137,13 +137,16 @@ namespace BackupDr.Sandbox.State
 
         public readonly List<JobBase> Active = new List<JobBase>();
 
-        public RegionState Get(string accountId, string region)
+        public RegionState Get(string accountId, string region) => Get(accountId, region, null);
+
+        /// <summary>The state of one account and region; <paramref name="now"/> (the call's time) dates a new region's Default vault.</summary>
+        public RegionState Get(string accountId, string region, DateTime? now)
         {
             var key = accountId + "/" + region;
             if (!_regions.TryGetValue(key, out var state))
             {
                 state = new RegionState(accountId, region);
-                AddDefaultVault(state, _clock());
+                AddDefaultVault(state, now ?? _clock());
                 _regions[key] = state;
             }
 
