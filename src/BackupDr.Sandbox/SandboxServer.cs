@@ -32,7 +32,7 @@ namespace BackupDr.Sandbox
         public string RequestId { get; }
         public DateTime Now { get; }
         public World World => Server.World;
-        public RegionState State => Server.World.Get(AccountId, Region);
+        public RegionState State => Server.World.Get(AccountId, Region, Now);
     }
 
     /// <summary>
@@ -61,6 +61,7 @@ namespace BackupDr.Sandbox
             _options = (options ?? new SandboxOptions()).Clone();
             _options.Validate();
             _random = NewRandom(_options.RandomSeed);
+            World = new World(() => Now);
             _backup = new BackupApi();
             _rds = new RdsApi();
             _ec2 = new Ec2Api();
@@ -82,7 +83,7 @@ namespace BackupDr.Sandbox
         }
 
         internal object Sync { get; } = new object();
-        internal World World { get; } = new World();
+        internal World World { get; }
 
         internal DateTime Now => _options.Clock();
 

@@ -51,6 +51,12 @@ namespace BackupDr.Sandbox
             "CREATED", "PENDING", "RUNNING", "ABORTING", "ABORTED", "COMPLETED", "FAILED", "EXPIRED", "PARTIAL",
         };
 
+        /// <summary>Recovery point states AWS Backup reports (RecoveryPointStatus).</summary>
+        private static readonly HashSet<string> PointStates = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING",
+        };
+
         private readonly SandboxServer _server;
         private readonly string _source;
         private List<int> _lineStarts = new List<int>();
@@ -216,7 +222,10 @@ namespace BackupDr.Sandbox
             var regionName = region!;
             var st = new RegionState(account, regionName);
             var order = new[] { "vaults", "volumes", "instances", "dbInstances", "recoveryPoints", "backupJobs" };
-            var vaultNames = new HashSet<string>(items.Where(i => i.Kind == "vaults").Select(i => Str(i.Element, "name", i.Line, true)!), StringComparer.Ordinal);
+            var vaultNames = new HashSet<string>(items.Where(i => i.Kind == "vaults").Select(i => Str(i.Element, "name", i.Line, true)!), StringComparer.Ordinal)
+            {
+                World.DefaultVaultName,
+            };
             var now = _server.Now;
             var inserts = new List<Action<RegionState, SeedSummary>>();
             foreach (var kind in order)
@@ -311,6 +320,23 @@ namespace BackupDr.Sandbox
                     var created = When(e, "created", line, now, false);
                     return (s, sum) =>
                     {
+                        // A vault that exists (the Default vault every region starts with, or one seeded before) is
+                        // merged: its tags are added and nothing else changes, so a seed may declare Default.
+                        if (s.Vaults.TryGetValue(name, out var existing))
+                        {
+                            if (!s.BackupTags.TryGetValue(existing.Arn, out var kept))
+                            {
+                                s.BackupTags[existing.Arn] = kept = new TagSet();
+                            }
+
+                            foreach (var kv in tags)
+                            {
+                                kept[kv.Key] = kv.Value;
+                            }
+
+                            return;
+                        }
+
                         var v = new Vault { Name = name, Arn = s.VaultArn(name), CreationDate = created, EncryptionKeyArn = $"arn:aws:kms:{s.Region}:{s.AccountId}:key/sandbox" };
                         s.Vaults[name] = v;
                         s.BackupTags[v.Arn] = tags;
@@ -410,12 +436,19 @@ namespace BackupDr.Sandbox
                     var created = When(e, "created", line, now, true);
                     var size = e.TryGetProperty("sizeInBytes", out var sz) && sz.ValueKind == JsonValueKind.Number ? sz.GetInt64() : 0;
                     var type = JobEngine.ResourceTypeOf(ra!);
+                    var status = Str(e, "status", line, false) ?? "COMPLETED";
+                    if (!PointStates.Contains(status))
+                    {
+                        throw Fail(line, $"unknown recovery point status '{status}' (one of {string.Join(", ", PointStates)}).");
+                    }
+
                     return (s, sum) =>
                     {
                         var rp = new RecoveryPoint
                         {
                             Arn = arn, VaultName = vault, VaultArn = s.VaultArn(vault), ResourceArn = resourceArn, ResourceType = type,
-                            IamRoleArn = $"arn:aws:iam::{s.AccountId}:role/service-role/AWSBackupDefaultServiceRole", CreationDate = created, CompletionDate = created,
+                            IamRoleArn = $"arn:aws:iam::{s.AccountId}:role/service-role/AWSBackupDefaultServiceRole", CreationDate = created,
+                            CompletionDate = status == "CREATING" ? (DateTime?)null : created, Status = status,
                             SizeInBytes = size, ResourceName = type == "RDS" ? ra!.ResourceId : null,
                         };
                         if (type == "EBS")

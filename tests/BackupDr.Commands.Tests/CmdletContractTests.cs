@@ -19,6 +19,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ["Set-DrDefault"] = "Low",
         ["Start-DrSandbox"] = "Low",
         ["Stop-DrSandbox"] = "Low",
+        ["New-DrBackupVault"] = "Low",
     };
 
     /// <summary>Producer → consumer pairs the README and examples pipe together.</summary>
@@ -31,6 +32,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ("Restore-DrResource", "Wait-DrJob"),
         ("Copy-DrRecoveryPoint", "Wait-DrJob"),
         ("Get-DrBackupJob", "Get-DrRecoveryPoint"),
+        ("Get-DrBackupVault", "Get-DrRecoveryPoint"),
     };
 
     /// <summary>
@@ -50,7 +52,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public void The_assembly_has_the_cmdlets_of_the_design()
     {
         var names = _asm.Cmdlets.Select(c => c.Name).ToList();
-        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault" })
+        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault" })
         {
             Assert.Contains(required, names);
         }

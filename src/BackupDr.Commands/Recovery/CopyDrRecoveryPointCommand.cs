@@ -19,15 +19,16 @@ namespace BackupDr.Commands
         private const string VaultArnSet = "ToVaultArn";
 
         private readonly List<DrJob> _started = new List<DrJob>();
+        private RecoveryPointCopier? _copier;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? RecoveryPointArn { get; set; }
 
-        /// <summary>The source vault.</summary>
+        /// <summary>The source vault; without it every vault of the source region is searched.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string BackupVaultName { get; set; } = "Default";
+        public string? BackupVaultName { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = RegionSet)]
         [ArgumentCompleter(typeof(RegionCompleter))]
@@ -66,51 +67,21 @@ namespace BackupDr.Commands
         protected override void ProcessRecord()
         {
             var arn = RecoveryPointArn!;
-            StartCopyJobRequest request;
-            string sourceRegion;
-            string? vaultToBuild = null;
-            string? partition = null;
+            CopyPlan plan;
             try
             {
-                var point = ResourceArns.ValidateRecoveryPointArn(arn, "RecoveryPointArn", null);
-                sourceRegion = string.IsNullOrEmpty(point.Region) ? Context.Region : point.Region;
-                BackupStarter.ValidateVaultName(BackupVaultName, "BackupVaultName");
-                var lifecycle = Lifecycles.Validate(ColdStorageAfterDays, DeleteAfterDays);
-                string destination;
-                if (DestinationBackupVaultArn != null)
-                {
-                    if (!Arn.TryParse(DestinationBackupVaultArn, out var vaultArn) || vaultArn!.Service != "backup" || vaultArn.ResourceType != "backup-vault")
-                    {
-                        throw new DrValidationException("InvalidBackupVaultArn", "DestinationBackupVaultArn", DestinationBackupVaultArn, $"'{DestinationBackupVaultArn}' is not a backup vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME).");
-                    }
-
-                    destination = vaultArn.Text;
-                }
-                else
-                {
-                    AwsContext.ValidateRegion(DestinationRegion!, "-DestinationRegion");
-                    var vaultName = DestinationVaultName ?? BackupVaultName;
-                    BackupStarter.ValidateVaultName(vaultName, "DestinationVaultName");
-                    // EBS snapshot ARNs carry no account: it is asked of STS after ShouldProcess, so -WhatIf sends nothing.
-                    destination = string.IsNullOrEmpty(point.AccountId) ? string.Empty : Arn.Build(point.Partition, "backup", DestinationRegion!, point.AccountId, "backup-vault:" + vaultName);
-                    vaultToBuild = string.IsNullOrEmpty(point.AccountId) ? vaultName : null;
-                    partition = point.Partition;
-                }
-
-                var role = IamRoleArn ?? (string.IsNullOrEmpty(point.AccountId) ? string.Empty : ResourceArns.DefaultBackupRoleArn(point.Partition, point.AccountId));
-                request = new StartCopyJobRequest
+                _copier ??= new RecoveryPointCopier(r => Clients.ForRegion(r).Backup, Clients.Sts, Context.Region);
+                plan = _copier.Plan(new CopyOptions
                 {
                     RecoveryPointArn = arn,
-                    SourceBackupVaultName = BackupVaultName,
-                    DestinationBackupVaultArn = destination,
-                    IamRoleArn = role,
-                    Lifecycle = lifecycle,
-                };
-            }
-            catch (AwsConfigurationException ex)
-            {
-                WriteDrError(ex, DestinationRegion);
-                return;
+                    SourceVaultName = BackupVaultName,
+                    DestinationRegion = DestinationRegion,
+                    DestinationVaultName = DestinationVaultName,
+                    DestinationBackupVaultArn = DestinationBackupVaultArn,
+                    IamRoleArn = IamRoleArn,
+                    ColdStorageAfterDays = ColdStorageAfterDays,
+                    DeleteAfterDays = DeleteAfterDays,
+                });
             }
             catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
             {
@@ -118,34 +89,15 @@ namespace BackupDr.Commands
                 return;
             }
 
-            var where = vaultToBuild == null ? request.DestinationBackupVaultArn : $"vault '{vaultToBuild}' in {DestinationRegion}";
-            if (!ShouldProcess(arn, $"Copy to {where}"))
+            if (!ShouldProcess(arn, $"Copy to {plan.Destination}"))
             {
                 return;
             }
 
             try
             {
-                if (vaultToBuild != null || request.IamRoleArn.Length == 0)
-                {
-                    var account = Run(ct => Clients.Sts.GetCallerIdentityAsync(ct)).Account;
-                    if (vaultToBuild != null)
-                    {
-                        request.DestinationBackupVaultArn = Arn.Build(partition!, "backup", DestinationRegion!, account, "backup-vault:" + vaultToBuild);
-                    }
-
-                    if (request.IamRoleArn.Length == 0)
-                    {
-                        request.IamRoleArn = ResourceArns.DefaultBackupRoleArn(partition ?? "aws", account);
-                    }
-                }
-
-                var backup = Clients.ForRegion(sourceRegion).Backup;
-                var job = Run(async ct =>
-                {
-                    var started = await backup.StartCopyJobAsync(request, ct).ConfigureAwait(false);
-                    return await backup.DescribeCopyJobAsync(started.CopyJobId, ct).ConfigureAwait(false);
-                });
+                var copier = _copier;
+                var job = Run(ct => copier.StartAsync(plan, message => Post(() => WriteVerbose(message)), ct));
                 if (Wait)
                 {
                     _started.Add(job);

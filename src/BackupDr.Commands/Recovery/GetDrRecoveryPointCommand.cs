@@ -6,7 +6,7 @@ using BackupDr.Core.Operations;
 namespace BackupDr.Commands
 {
     /// <summary>
-    /// Lists recovery points of a vault or of a resource, streaming page by page; -Latest keeps the newest
+    /// Lists recovery points of a vault, of a resource or of every vault, streaming page by page; -Latest keeps the newest
     /// completed point of each resource, ready to pipe into Restore-DrResource.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrRecoveryPoint", DefaultParameterSetName = VaultSet)]
@@ -17,7 +17,8 @@ namespace BackupDr.Commands
         private const string ResourceSet = "ByResource";
 
         // -ResourceArn alone must select ResourceSet: were it optional in VaultSet, the default set would win and prompt for a vault.
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
+        // -BackupVaultName is optional: with neither, the points of every vault of the region are listed (no prompt).
+        [Parameter(Position = 0, ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }

@@ -30,11 +30,12 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? RecoveryPointArn { get; set; }
 
+        /// <summary>The point's vault; without it every vault of the region is searched.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
         [ValidateNotNullOrEmpty]
-        public string BackupVaultName { get; set; } = "Default";
+        public string? BackupVaultName { get; set; }
 
-        /// <summary>Name of the new resource (DB instance identifier); default: &lt;source&gt;-restore-&lt;yyyyMMddHHmm&gt;.</summary>
+        /// <summary>Name of the new resource (DB instance identifier); default: &lt;source&gt;-restore-&lt;yyyyMMddHHmmss&gt;-&lt;suffix&gt;.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? TargetName { get; set; }
@@ -70,26 +71,32 @@ namespace BackupDr.Commands
         [SecondsToTimeSpan]
         public TimeSpan? Timeout { get; set; }
 
+        private ResourceRestorer? _restorer;
+
         protected override void ProcessRecord()
         {
             var arn = InputObject?.RecoveryPointArn ?? RecoveryPointArn!;
-            var vault = InputObject?.BackupVaultName ?? BackupVaultName;
-            string region;
-            RestoreOverrides overrides;
+            CheckedRestore restore;
             try
             {
-                var parsed = ResourceArns.ValidateRecoveryPointArn(arn, "RecoveryPointArn", null);
-                region = !string.IsNullOrEmpty(InputObject?.Region) ? InputObject!.Region : (string.IsNullOrEmpty(parsed.Region) ? Context.Region : parsed.Region);
-                overrides = new RestoreOverrides
+                // One restorer per call: it remembers the target names of earlier pipeline items.
+                _restorer ??= new ResourceRestorer(r => Clients.ForRegion(r).Backup, r => Clients.ForRegion(r).Rds, Context.Region);
+                restore = _restorer.Check(new RestoreRequest
                 {
-                    TargetName = TargetName,
-                    InstanceClass = InstanceClass,
-                    SubnetGroupName = SubnetGroupName,
-                    AvailabilityZone = AvailabilityZone,
-                    VolumeType = VolumeType,
-                    Metadata = Hashtables.ToStringMap(Metadata, "Metadata"),
-                    IamRoleArn = IamRoleArn,
-                };
+                    RecoveryPointArn = arn,
+                    Point = InputObject,
+                    BackupVaultName = InputObject == null ? BackupVaultName : null,
+                    Overrides = new RestoreOverrides
+                    {
+                        TargetName = TargetName,
+                        InstanceClass = InstanceClass,
+                        SubnetGroupName = SubnetGroupName,
+                        AvailabilityZone = AvailabilityZone,
+                        VolumeType = VolumeType,
+                        Metadata = Hashtables.ToStringMap(Metadata, "Metadata"),
+                        IamRoleArn = IamRoleArn,
+                    },
+                });
             }
             catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
             {
@@ -97,26 +104,16 @@ namespace BackupDr.Commands
                 return;
             }
 
-            var target = TargetName == null ? "a new resource (default name)" : $"'{TargetName}'";
-            if (!ShouldProcess(arn, $"Restore as {target} in {region}"))
+            var target = restore.TargetName == null ? "a new resource (default name)" : $"'{restore.TargetName}'";
+            if (!ShouldProcess(arn, $"Restore as {target} in {restore.Region}"))
             {
                 return;
             }
 
             try
             {
-                var clients = Clients.ForRegion(region);
-                var job = Run(async ct =>
-                {
-                    var point = InputObject ?? await clients.Backup.DescribeRecoveryPointAsync(vault, arn, ct).ConfigureAwait(false);
-                    var plan = await new RestorePlanner(clients.Backup, clients.Rds).PlanAsync(point, overrides, ct).ConfigureAwait(false);
-                    Post(() => WriteVerbose($"Restoring {plan.ResourceType} {arn} as '{plan.TargetName}' with role {plan.Request.IamRoleArn}{(plan.IamRoleDefaulted ? " (default backup role)" : string.Empty)}."));
-                    var started = await clients.Backup.StartRestoreJobAsync(plan.Request, ct).ConfigureAwait(false);
-                    var described = await clients.Backup.DescribeRestoreJobAsync(started.RestoreJobId, ct).ConfigureAwait(false);
-                    described.Region = region;
-                    return described;
-                });
-
+                var restorer = _restorer;
+                var job = Run(ct => restorer.StartAsync(restore, message => Post(() => WriteVerbose(message)), ct));
                 if (Wait)
                 {
                     _started.Add(job);

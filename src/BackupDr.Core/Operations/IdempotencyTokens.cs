@@ -37,6 +37,27 @@ namespace BackupDr.Core.Operations
             return Sha256Hex(text);
         }
 
+        /// <summary>
+        /// The StartCopyJob token of Copy-DrRecoveryPoint: SHA-256 of the recovery point, the destination vault ARN and
+        /// the UTC date, so a rerun the same day returns the copy job already started instead of a second copy.
+        /// </summary>
+        public static string ForCopy(string recoveryPointArn, string destinationVaultArn, DateTime utcDay)
+        {
+            if (string.IsNullOrEmpty(recoveryPointArn))
+            {
+                throw new ArgumentException("A recovery point ARN is required.", nameof(recoveryPointArn));
+            }
+
+            if (string.IsNullOrEmpty(destinationVaultArn))
+            {
+                throw new ArgumentException("A destination vault ARN is required.", nameof(destinationVaultArn));
+            }
+
+            var day = (utcDay.Kind == DateTimeKind.Local ? utcDay.ToUniversalTime() : utcDay).Date;
+            var text = "backupdr/copy-recovery-point/v1\n" + recoveryPointArn + "\n" + destinationVaultArn + "\n" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return Sha256Hex(text);
+        }
+
         private static string Sha256Hex(string text)
         {
             using (var sha = SHA256.Create())

@@ -57,10 +57,9 @@ namespace BackupDr.Core.Operations
                 throw new ArgumentNullException(nameof(options));
             }
 
-            if (string.IsNullOrEmpty(options.BackupVaultName) && string.IsNullOrEmpty(options.ResourceArn))
+            if (!string.IsNullOrEmpty(options.BackupVaultName))
             {
-                throw new DrValidationException("VaultOrResourceRequired", "BackupVaultName", null,
-                    "Give -BackupVaultName or -ResourceArn: recovery points are listed per vault or per resource.");
+                BackupStarter.ValidateVaultName(options.BackupVaultName, "BackupVaultName");
             }
 
             if (options.ResourceArn != null)
@@ -97,7 +96,25 @@ namespace BackupDr.Core.Operations
                 return _backup.ListRecoveryPointsByBackupVaultAsync(options.BackupVaultName!, filter, cancellationToken);
             }
 
-            return _backup.ListRecoveryPointsByResourceAsync(options.ResourceArn!, cancellationToken);
+            if (!string.IsNullOrEmpty(options.ResourceArn))
+            {
+                return _backup.ListRecoveryPointsByResourceAsync(options.ResourceArn!, cancellationToken);
+            }
+
+            return EveryVault(resourceType, options.Since, cancellationToken);
+        }
+
+        /// <summary>Neither vault nor resource: the points of every vault of the region, one vault after the other, streamed.</summary>
+        private async IAsyncEnumerable<RecoveryPoint> EveryVault(string? resourceType, DateTime? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var vault in _backup.ListBackupVaultsAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                var filter = new RecoveryPointFilter { ResourceType = resourceType, CreatedAfter = since };
+                await foreach (var point in _backup.ListRecoveryPointsByBackupVaultAsync(vault.BackupVaultName, filter, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return point;
+                }
+            }
         }
 
         // Filters are re-applied to vault listings too: cheap, and it keeps results right against services that ignore a filter.

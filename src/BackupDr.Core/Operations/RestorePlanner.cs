@@ -68,21 +68,31 @@ namespace BackupDr.Core.Operations
         /// <summary>Aurora restore metadata key for the new cluster's name.</summary>
         public const string RdsClusterIdentifierKey = "DBClusterIdentifier";
 
+        /// <summary>Characters of the random part of a default target name (lowercase letters and digits).</summary>
+        public const int DefaultNameSuffixLength = 4;
+
+        private const string SuffixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
         private readonly IBackupApi _backup;
         private readonly IRdsApi? _rds;
         private readonly IAwsClock _clock;
+        private readonly Func<string> _suffix;
 
-        /// <summary>RDS is needed to check that a target DB name is free; the clock names default targets.</summary>
-        public RestorePlanner(IBackupApi backup, IRdsApi? rds, IAwsClock? clock = null)
+        /// <summary>
+        /// RDS is needed to check that a target DB name is free; the clock and <paramref name="suffix"/> (default:
+        /// random) name default targets.
+        /// </summary>
+        public RestorePlanner(IBackupApi backup, IRdsApi? rds, IAwsClock? clock = null, Func<string>? suffix = null)
         {
             _backup = backup ?? throw new ArgumentNullException(nameof(backup));
             _rds = rds;
             _clock = clock ?? SystemClock.Instance;
+            _suffix = suffix ?? RandomSuffix;
         }
 
         /// <summary>
         /// Reads the point's restore metadata, applies overrides by resource type, defaults the RDS target name to
-        /// &lt;source&gt;-restore-&lt;yyyyMMddHHmm&gt; and the role to the default backup role, and checks the name is free.
+        /// &lt;source&gt;-restore-&lt;yyyyMMddHHmmss&gt;-&lt;suffix&gt; and the role to the default backup role, and checks the name is free.
         /// Sends no StartRestoreJob.
         /// </summary>
         public async Task<RestorePlan> PlanAsync(RecoveryPoint point, RestoreOverrides? overrides, CancellationToken cancellationToken)
@@ -97,12 +107,8 @@ namespace BackupDr.Core.Operations
             var vault = VaultNameOf(point);
             Arn? sourceArn = Arn.TryParse(point.ResourceArn, out var parsedSource) ? parsedSource : null;
             var resourceType = ResourceTypeOf(point, sourceArn);
+            ValidateOverrides(overrides);
             CheckOverridesApply(resourceType, overrides);
-            if (overrides.TargetName != null && !ResourceArns.IsValidRdsIdentifier(overrides.TargetName))
-            {
-                throw new DrValidationException("InvalidTargetName", "TargetName", overrides.TargetName,
-                    $"'{overrides.TargetName}' is not a valid RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen.");
-            }
 
             var (role, defaulted) = RoleOf(point, pointArn, sourceArn, overrides);
 
@@ -121,7 +127,8 @@ namespace BackupDr.Core.Operations
                 case "Aurora":
                     var key = resourceType == "RDS" ? RdsInstanceIdentifierKey : RdsClusterIdentifierKey;
                     var source = sourceArn?.ResourceId ?? (metadata.TryGetValue(key, out var m) ? m : null) ?? "db";
-                    targetName = overrides.TargetName ?? Explicit(overrides.Metadata, key) ?? DefaultTargetName(source, _clock.UtcNow);
+                    var explicitName = overrides.TargetName ?? Explicit(overrides.Metadata, key);
+                    targetName = explicitName ?? DefaultTargetName(source, _clock.UtcNow, _suffix());
                     Set(metadata, key, targetName, overrides.Metadata, "TargetName");
                     if (resourceType == "RDS")
                     {
@@ -130,7 +137,7 @@ namespace BackupDr.Core.Operations
                     }
 
                     Set(metadata, "DBSubnetGroupName", overrides.SubnetGroupName, overrides.Metadata, "SubnetGroupName");
-                    await EnsureNameFreeAsync(resourceType, targetName, cancellationToken).ConfigureAwait(false);
+                    await EnsureNameFreeAsync(resourceType, targetName, explicitName == null ? null : overrides.TargetName != null ? "TargetName" : "Metadata", cancellationToken).ConfigureAwait(false);
                     break;
                 case "EBS":
                     Set(metadata, "availabilityZone", overrides.AvailabilityZone, overrides.Metadata, "AvailabilityZone");
@@ -154,15 +161,111 @@ namespace BackupDr.Core.Operations
             };
         }
 
-        /// <summary>&lt;source&gt;-restore-&lt;yyyyMMddHHmm&gt; (UTC), shortened to RDS's 63 characters, so repeated drills never collide within a minute.</summary>
-        public static string DefaultTargetName(string source, DateTime utcNow)
+        /// <summary>
+        /// &lt;source&gt;-restore-&lt;yyyyMMddHHmmss&gt;-&lt;suffix&gt; (UTC), shortened to RDS's 63 characters: seconds and
+        /// a random suffix keep two restores of one point in the same minute (or second) from colliding.
+        /// </summary>
+        public static string DefaultTargetName(string source, DateTime utcNow, string suffix)
         {
-            var suffix = "-restore-" + utcNow.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-            var head = source.Length + suffix.Length > 63 ? source.Substring(0, 63 - suffix.Length).TrimEnd('-') : source;
-            return head + suffix;
+            if (suffix == null || suffix.Length == 0 || suffix.Any(c => !char.IsLetterOrDigit(c) || c > 'z'))
+            {
+                throw new ArgumentException("The suffix must be one or more ASCII letters or digits.", nameof(suffix));
+            }
+
+            var tail = "-restore-" + utcNow.ToUniversalTime().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + suffix.ToLowerInvariant();
+
+            // Keep what RDS accepts of the source: letters, digits and single hyphens, starting with a letter.
+            var cleaned = new System.Text.StringBuilder(source?.Length ?? 0);
+            foreach (var c in source ?? string.Empty)
+            {
+                var ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                if (ok && (cleaned.Length > 0 || char.IsLetter(c)))
+                {
+                    cleaned.Append(c);
+                }
+                else if (c == '-' && cleaned.Length > 0 && cleaned[cleaned.Length - 1] != '-')
+                {
+                    cleaned.Append('-');
+                }
+            }
+
+            var head = cleaned.ToString();
+            var room = 63 - tail.Length;
+            if (head.Length > room)
+            {
+                head = head.Substring(0, room);
+            }
+
+            head = head.TrimEnd('-');
+            return (head.Length == 0 ? "db" : head) + tail;
         }
 
-        private async Task EnsureNameFreeAsync(string resourceType, string name, CancellationToken cancellationToken)
+        /// <summary>
+        /// The local rules of the overrides, whatever the resource type: a target name given by -TargetName or by
+        /// -Metadata (DBInstanceIdentifier, DBClusterIdentifier) is a valid RDS identifier, and the two agree.
+        /// Throws DrValidationException; sends nothing.
+        /// </summary>
+        public static void ValidateOverrides(RestoreOverrides? overrides)
+        {
+            if (overrides == null)
+            {
+                return;
+            }
+
+            if (overrides.TargetName != null)
+            {
+                CheckName(overrides.TargetName, "TargetName", "-TargetName");
+            }
+
+            foreach (var key in new[] { RdsInstanceIdentifierKey, RdsClusterIdentifierKey })
+            {
+                var fromMetadata = Explicit(overrides.Metadata, key);
+                if (fromMetadata == null)
+                {
+                    continue;
+                }
+
+                CheckName(fromMetadata, "Metadata", $"-Metadata {key}");
+                if (overrides.TargetName != null && !string.Equals(overrides.TargetName, fromMetadata, StringComparison.Ordinal))
+                {
+                    throw new DrValidationException("ConflictingRestoreMetadata", "TargetName", overrides.TargetName,
+                        $"-TargetName '{overrides.TargetName}' and -Metadata {key}='{fromMetadata}' disagree. Give one of them.");
+                }
+            }
+        }
+
+        /// <summary>The target name the caller chose (-TargetName, else -Metadata's identifier key), or null for a default name.</summary>
+        public static string? ExplicitTargetName(RestoreOverrides? overrides) =>
+            overrides == null ? null : overrides.TargetName ?? Explicit(overrides.Metadata, RdsInstanceIdentifierKey) ?? Explicit(overrides.Metadata, RdsClusterIdentifierKey);
+
+        private static void CheckName(string name, string parameterName, string given)
+        {
+            if (!ResourceArns.IsValidRdsIdentifier(name))
+            {
+                throw new DrValidationException("InvalidTargetName", parameterName, name,
+                    $"{given} '{name}' is not a valid RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen.");
+            }
+        }
+
+        private static string RandomSuffix()
+        {
+            var bytes = new byte[DefaultNameSuffixLength];
+            using (var rng = System.Security.Cryptography.RandomNumberGenerator.Create())
+            {
+                rng.GetBytes(bytes);
+            }
+
+            var chars = new char[bytes.Length];
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                chars[i] = SuffixAlphabet[bytes[i] % SuffixAlphabet.Length];
+            }
+
+            return new string(chars);
+        }
+
+        /// <summary>Refuses a name RDS already has; givenBy is the parameter that named it (TargetName, Metadata) or null for a default name.</summary>
+        private async Task EnsureNameFreeAsync(string resourceType, string name, string? givenBy, CancellationToken cancellationToken)
         {
             var rds = _rds ?? throw new InvalidOperationException("RestorePlanner needs an RDS client to check that the target name is free.");
             var what = resourceType == "RDS" ? "DB instance" : "DB cluster";
@@ -181,8 +284,14 @@ namespace BackupDr.Core.Operations
                 return;
             }
 
-            throw new DrValidationException("ResourceNameInUse", "TargetName", name,
-                $"An RDS {what} named '{name}' already exists in {rds.Context.Region}; a restore will not replace it. Pass another -TargetName, or omit it for <source>-restore-<timestamp>.",
+            var next = givenBy switch
+            {
+                null => "The name was made by default (no -TargetName was given); run the restore again for a new default name, or pass -TargetName.",
+                "Metadata" => $"Give another {(resourceType == "RDS" ? RdsInstanceIdentifierKey : RdsClusterIdentifierKey)} in -Metadata, or leave it out for <source>-restore-<timestamp>-<suffix>.",
+                _ => "Pass another -TargetName, or omit it for <source>-restore-<timestamp>-<suffix>.",
+            };
+            throw new DrValidationException("ResourceNameInUse", givenBy ?? "TargetName", name,
+                $"An RDS {what} named '{name}' already exists in {rds.Context.Region}; a restore will not replace it. {next}",
                 DrErrorKind.ResourceExists);
         }
 
@@ -221,7 +330,8 @@ namespace BackupDr.Core.Operations
         private static string? Explicit(IDictionary<string, string>? extra, string key) =>
             extra?.FirstOrDefault(kv => string.Equals(kv.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 
-        private static void CheckOverridesApply(string resourceType, RestoreOverrides o)
+        /// <summary>Refuses overrides the resource type has no use for (OverrideNotApplicable), so nothing half-applies.</summary>
+        internal static void CheckOverridesApply(string resourceType, RestoreOverrides o)
         {
             var rds = resourceType == "RDS" || resourceType == "Aurora";
             void Refuse(string parameter, string applies) =>

@@ -123,16 +123,30 @@ namespace BackupDr.Sandbox.State
     /// <summary>All accounts and regions, plus the jobs whose side effects are still to happen.</summary>
     internal sealed class World
     {
+        /// <summary>AWS Backup's own vault, present in every region of an account that uses AWS Backup.</summary>
+        public const string DefaultVaultName = "Default";
+
         private readonly Dictionary<string, RegionState> _regions = new Dictionary<string, RegionState>(StringComparer.Ordinal);
+        private readonly Func<DateTime> _clock;
+
+        /// <summary>The clock dates the Default vault of each region when the region's state is first made.</summary>
+        public World(Func<DateTime>? clock = null)
+        {
+            _clock = clock ?? (() => DateTime.UtcNow);
+        }
 
         public readonly List<JobBase> Active = new List<JobBase>();
 
-        public RegionState Get(string accountId, string region)
+        public RegionState Get(string accountId, string region) => Get(accountId, region, null);
+
+        /// <summary>The state of one account and region; <paramref name="now"/> (the call's time) dates a new region's Default vault.</summary>
+        public RegionState Get(string accountId, string region, DateTime? now)
         {
             var key = accountId + "/" + region;
             if (!_regions.TryGetValue(key, out var state))
             {
                 state = new RegionState(accountId, region);
+                AddDefaultVault(state, now ?? _clock());
                 _regions[key] = state;
             }
 
@@ -140,6 +154,23 @@ namespace BackupDr.Sandbox.State
         }
 
         public IEnumerable<RegionState> All => _regions.Values;
+
+        /// <summary>
+        /// Every region starts with the Default vault, as an account that uses AWS Backup has. Its key ARN is
+        /// derived, not random, so creating a region draws nothing from the sandbox's seeded random sequence.
+        /// </summary>
+        private static void AddDefaultVault(RegionState state, DateTime now)
+        {
+            var vault = new Vault
+            {
+                Name = DefaultVaultName,
+                Arn = state.VaultArn(DefaultVaultName),
+                CreationDate = now,
+                EncryptionKeyArn = $"arn:{state.Partition}:kms:{state.Region}:{state.AccountId}:key/aws-backup-default",
+            };
+            state.Vaults[vault.Name] = vault;
+            state.BackupTags[vault.Arn] = new TagSet();
+        }
 
         public void Clear()
         {

@@ -83,7 +83,7 @@ public class RecoveryPointQueryTests
     }
 
     [Theory]
-    [InlineData(null, null, null, "VaultOrResourceRequired")]
+    [InlineData("bad vault", null, null, "InvalidBackupVaultName")]
     [InlineData(null, "arn:aws:ec2:eu-west-1:123456789012:volume/vol-0000000000000000a", null, "ResourceArnRegionMismatch")]
     [InlineData("Default", null, "Floppy", "UnsupportedResourceType")]
     public void Bad_options_send_nothing(string? vault, string? resource, string? type, string errorId)
@@ -93,5 +93,21 @@ public class RecoveryPointQueryTests
         var ex = Assert.Throws<DrValidationException>(() => q.ListAsync(new RecoveryPointQueryOptions { BackupVaultName = vault, ResourceArn = resource, ResourceType = type, Region = "us-east-1" }, default));
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Empty(api.Calls);
+    }
+
+    [Fact]
+    public async Task RecoveryPointPromptsForVault_regression_neither_vault_nor_resource_lists_every_vault_of_the_region()
+    {
+        var api = Api();
+        api.Vaults = new List<string> { "Default", "Nightly" };
+        api.RecoveryPoints.Add(new RecoveryPoint { RecoveryPointArn = "arn:aws:backup:us-east-1:123456789012:recovery-point:n-1", BackupVaultName = "Nightly", ResourceArn = VolB, ResourceType = "EBS", CreationDate = Now.AddDays(-1), Status = "COMPLETED" });
+        var q = new RecoveryPointQuery(api, new FakeClock(Now));
+
+        var all = await Ids(q.ListAsync(new RecoveryPointQueryOptions { Region = "us-east-1" }, default));
+        Assert.Equal(api.RecoveryPoints.Select(p => p.RecoveryPointArn.Split(':').Last()).OrderBy(x => x), all.OrderBy(x => x));
+        Assert.Equal(new[] { "ListBackupVaults", "ListRecoveryPointsByBackupVault Default", "ListRecoveryPointsByBackupVault Nightly" }, api.Calls);
+
+        var latest = await Ids(q.ListAsync(new RecoveryPointQueryOptions { Latest = true, ResourceType = "EBS" }, default));
+        Assert.Equal(new[] { "a-new", "n-1" }, latest);
     }
 }

@@ -19,7 +19,7 @@ public sealed class SandboxBackupTests
         var described = await sb.Backup(HttpMethod.Get, "/backup-vaults/Main");
         Assert.Equal(0, described.Long("NumberOfRecoveryPoints"));
         var list = await sb.Backup(HttpMethod.Get, "/backup-vaults/");
-        Assert.Equal(new[] { "Main" }, list.Items("BackupVaultList").Select(v => v.Str("BackupVaultName")));
+        Assert.Equal(new[] { "Default", "Main" }, list.Items("BackupVaultList").Select(v => v.Str("BackupVaultName")));
         var tags = await sb.Backup(HttpMethod.Get, "/tags/" + Enc(created.Str("BackupVaultArn")!) + "/");
         Assert.Equal("dr", tags.StrMap("Tags")["team"]);
 
@@ -37,9 +37,9 @@ public sealed class SandboxBackupTests
         using var sb = new SandboxHarness(o => o.AccountsByAccessKey["AKIDOTHER"] = "210987654321");
         await sb.CreateVault("Main");
         var otherRegion = await sb.Backup(HttpMethod.Get, "/backup-vaults/", region: "eu-west-1");
-        Assert.Empty(otherRegion.Items("BackupVaultList"));
+        Assert.Equal(new[] { "arn:aws:backup:eu-west-1:123456789012:backup-vault:Default" }, otherRegion.Items("BackupVaultList").Select(v => v.Str("BackupVaultArn")));
         var other = await sb.Transport(accessKey: "AKIDOTHER").SendAsync(JsonRequest(HttpMethod.Get, "/backup-vaults/"), CancellationToken.None);
-        Assert.Empty(JsonRead.Parse(other.Body).Items("BackupVaultList"));
+        Assert.Equal(new[] { "arn:aws:backup:us-east-1:210987654321:backup-vault:Default" }, JsonRead.Parse(other.Body).Items("BackupVaultList").Select(v => v.Str("BackupVaultArn")));
         await sb.Transport(accessKey: "AKIDOTHER").SendAsync(JsonRequest(HttpMethod.Put, "/backup-vaults/Theirs", new { }), CancellationToken.None);
         Assert.Contains(sb.Server.RequestLog, r => r.AccountId == "210987654321" && r.Operation == "CreateBackupVault");
     }

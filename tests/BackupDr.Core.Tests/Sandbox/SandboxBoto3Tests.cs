@@ -112,6 +112,8 @@ except rds.exceptions.DBInstanceNotFoundFault as e:
         Assert.True(exit1 == 0, out1);
         var (exit2, out2) = Run("aws", $"--endpoint-url {endpoint} backup list-backup-vaults --query BackupVaultList[].BackupVaultArn --output text", env);
         Assert.True(exit2 == 0, out2);
-        Assert.Equal("arn:aws:backup:eu-central-1:123456789012:backup-vault:CliVault", out2.Trim());
+        Assert.Equal(
+            new[] { "arn:aws:backup:eu-central-1:123456789012:backup-vault:CliVault", "arn:aws:backup:eu-central-1:123456789012:backup-vault:Default" },
+            out2.Split(new[] { '\t', '\n', '\r' }, StringSplitOptions.RemoveEmptyEntries).OrderBy(a => a, StringComparer.Ordinal));
     }
 }

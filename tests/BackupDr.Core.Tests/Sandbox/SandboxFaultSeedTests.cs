@@ -88,7 +88,8 @@ public sealed class SandboxFaultTests
         var reset = await http.PostAsync(new Uri(sb.Server.Endpoint, "/_sandbox/reset"), null);
         Assert.True(reset.IsSuccessStatusCode);
         Assert.Empty(sb.Server.RequestLog);
-        Assert.Empty((await sb.Backup(HttpMethod.Get, "/backup-vaults/")).Items("BackupVaultList"));
+        // Reset forgets Main; the region starts again with only its Default vault.
+        Assert.Equal(new[] { "Default" }, (await sb.Backup(HttpMethod.Get, "/backup-vaults/")).Items("BackupVaultList").Select(v => v.Str("BackupVaultName")));
 
         var opts = await http.PostAsync(new Uri(sb.Server.Endpoint, "/_sandbox/options"), new StringContent("{\"ErrorRate\":1}"));
         Assert.True(opts.IsSuccessStatusCode);

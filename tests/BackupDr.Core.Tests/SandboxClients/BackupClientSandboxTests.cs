@@ -22,7 +22,7 @@ public sealed class BackupClientSandboxTests
 
         await sb.Backup.CreateBackupVaultAsync("Second", null, null, null, Ct);
         var vaults = await All(sb.Backup.ListBackupVaultsAsync(Ct));
-        Assert.Equal(new[] { "Main", "Second" }, vaults.Select(v => v.BackupVaultName).OrderBy(n => n));
+        Assert.Equal(new[] { "Default", "Main", "Second" }, vaults.Select(v => v.BackupVaultName).OrderBy(n => n, StringComparer.Ordinal));
         Assert.All(vaults, v => Assert.Equal(Region, v.Region));
 
         var tags = await sb.Backup.ListTagsAsync(VaultArn("Main"), Ct);

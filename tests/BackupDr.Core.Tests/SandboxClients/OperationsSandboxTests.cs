@@ -166,7 +166,7 @@ public sealed class OperationsSandboxTests
 
         // Default target name: <source>-restore-<yyyyMMddHHmm>.
         var defaultPlan = await planner.PlanAsync(dbPoint, null, Ct);
-        Assert.Matches("^orders-restore-[0-9]{12}$", defaultPlan.TargetName);
+        Assert.Matches("^orders-restore-[0-9]{14}-[a-z0-9]{4}$", defaultPlan.TargetName);
 
         // EBS: AZ and volume type overrides land on the restored volume.
         var volPlan = await planner.PlanAsync(volPoint, new RestoreOverrides { AvailabilityZone = "us-east-1c", VolumeType = "st1" }, Ct);

@@ -24,6 +24,9 @@ public sealed class FakeBackupApi : CallRecorder, IBackupApi
 
     public RestoreMetadata? Metadata { get; set; }
 
+    /// <summary>ListBackupVaults answer (names); null leaves it unscripted.</summary>
+    public List<string>? Vaults { get; set; }
+
     public Task<BackupJob> DescribeBackupJobAsync(string backupJobId, CancellationToken cancellationToken)
     {
         Record($"DescribeBackupJob {backupJobId}");
@@ -88,7 +91,16 @@ public sealed class FakeBackupApi : CallRecorder, IBackupApi
     public IAsyncEnumerable<CopyJob> ListCopyJobsAsync(JobListFilter filter, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<CopyJob>>("ListCopyJobs");
     public Task<BackupVault> CreateBackupVaultAsync(string backupVaultName, IDictionary<string, string>? tags, string? encryptionKeyArn, string? creatorRequestId, CancellationToken cancellationToken) => Unscripted<Task<BackupVault>>("CreateBackupVault");
     public Task<BackupVault> DescribeBackupVaultAsync(string backupVaultName, CancellationToken cancellationToken) => Unscripted<Task<BackupVault>>("DescribeBackupVault");
-    public IAsyncEnumerable<BackupVault> ListBackupVaultsAsync(CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<BackupVault>>("ListBackupVaults");
+    public IAsyncEnumerable<BackupVault> ListBackupVaultsAsync(CancellationToken cancellationToken)
+    {
+        if (Vaults == null)
+        {
+            return Unscripted<IAsyncEnumerable<BackupVault>>("ListBackupVaults");
+        }
+
+        Record("ListBackupVaults");
+        return Stream(Vaults.Select(n => new BackupVault { BackupVaultName = n, Region = Context.Region }).ToList(), cancellationToken);
+    }
     public Task<BackupPlan> CreateBackupPlanAsync(BackupPlan plan, IDictionary<string, string>? tags, string? creatorRequestId, CancellationToken cancellationToken) => Unscripted<Task<BackupPlan>>("CreateBackupPlan");
     public Task<BackupPlan> GetBackupPlanAsync(string backupPlanId, string? versionId, CancellationToken cancellationToken) => Unscripted<Task<BackupPlan>>("GetBackupPlan");
     public Task<BackupPlan> UpdateBackupPlanAsync(string backupPlanId, BackupPlan plan, CancellationToken cancellationToken) => Unscripted<Task<BackupPlan>>("UpdateBackupPlan");
