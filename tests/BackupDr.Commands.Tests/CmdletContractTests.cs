@@ -173,6 +173,55 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         }
     }
 
+    /// <summary>Parameters that name what a cmdlet acts on; `$arns | Start-DrBackup` must bind them from plain strings.</summary>
+    public static readonly ISet<string> IdentityParameters = new HashSet<string>(StringComparer.Ordinal) { "ResourceArn", "RecoveryPointArn", "JobId" };
+
+    /// <summary>Each [Parameter] attribute of a cmdlet's parameters, with the set it belongs to.</summary>
+    private static IEnumerable<(ParameterMeta Param, string Set, bool Mandatory, bool ByValue, bool ByPropertyName)> ParameterSetEntries(CmdletInfo cmdlet)
+    {
+        foreach (var p in cmdlet.Parameters)
+        {
+            foreach (var attr in p.Property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute"))
+            {
+                bool Flag(string name) => attr.NamedArguments.Any(n => n.MemberName == name && (bool)n.TypedValue.Value!);
+                var set = attr.NamedArguments.Where(n => n.MemberName == "ParameterSetName").Select(n => (string)n.TypedValue.Value!).FirstOrDefault() ?? "__AllParameterSets";
+                yield return (p, set, Flag("Mandatory"), Flag("ValueFromPipeline"), Flag("ValueFromPipelineByPropertyName"));
+            }
+        }
+    }
+
+    [Fact]
+    public void PipedStringsDoNotBind_regression_identity_parameters_take_pipeline_input_by_value_and_by_property_name()
+    {
+        var checkedAny = false;
+        foreach (var c in _asm.Cmdlets)
+        {
+            foreach (var e in ParameterSetEntries(c).Where(e => e.Mandatory && IdentityParameters.Contains(e.Param.Name)))
+            {
+                checkedAny = true;
+                Assert.True(e.ByValue, $"{c.Name} -{e.Param.Name} (set {e.Set}) does not take pipeline input by value: `'id' | {c.Name}` would not bind");
+                Assert.True(e.ByPropertyName, $"{c.Name} -{e.Param.Name} (set {e.Set}) does not take pipeline input by property name: BackupDr objects would not bind");
+            }
+        }
+
+        Assert.True(checkedAny, "no mandatory identity parameter found: the rule checks nothing");
+    }
+
+    [Fact]
+    public void At_most_one_parameter_per_parameter_set_takes_pipeline_input_by_value()
+    {
+        foreach (var c in _asm.Cmdlets)
+        {
+            var entries = ParameterSetEntries(c).ToList();
+            var named = entries.Select(e => e.Set).Where(s => s != "__AllParameterSets").Distinct().DefaultIfEmpty("__AllParameterSets");
+            foreach (var set in named)
+            {
+                var byValue = entries.Where(e => e.ByValue && (e.Set == set || e.Set == "__AllParameterSets")).Select(e => e.Param.Name).Distinct().ToList();
+                Assert.True(byValue.Count <= 1, $"{c.Name}, set {set}: {string.Join(", ", byValue)} all take pipeline input by value, so a piped string binds ambiguously");
+            }
+        }
+    }
+
     [Fact]
     public void Every_by_property_name_parameter_is_fed_by_some_output_type()
     {
