@@ -154,6 +154,33 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     }
 
     [Fact]
+    public void TableCutsResourceArn_regression_every_table_view_fits_120_columns_and_shows_no_ARN()
+    {
+        var format = XDocument.Load(Path.Combine(CommandsAssembly.RepoRoot, "src", "BackupDr.Commands", "BackupDr.format.ps1xml"));
+        foreach (var view in format.Descendants("View").Where(v => v.Element("TableControl") != null))
+        {
+            var name = view.Element("Name")!.Value;
+            var headers = view.Descendants("TableColumnHeader").ToList();
+            var widths = headers.Select(h => (int?)h.Element("Width")).ToList();
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var label = headers[i].Element("Label")!.Value;
+                Assert.True(widths[i] == null || label.Length <= widths[i], $"{name}: the label '{label}' is wider than its column ({widths[i]}), so the header wraps");
+                Assert.True(widths[i] != null || i == headers.Count - 1, $"{name}: only the last column may be unbounded ('{label}' has no Width)");
+            }
+
+            // PowerShell puts one space between columns; an unbounded last column gets what is left of 120.
+            var used = widths.Sum(w => w ?? 0) + headers.Count - 1;
+            var left = 120 - used;
+            Assert.True(widths[^1] == null ? left >= 20 : left >= 0, $"{name}: {used} of 120 columns are fixed, leaving {left} to the last column");
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+            {
+                Assert.False(property.EndsWith("Arn", StringComparison.Ordinal), $"{name} shows {property}: tables show a short id, the ARN is for Format-List");
+            }
+        }
+    }
+
+    [Fact]
     public void Pipeline_properties_line_up_between_producer_and_consumer()
     {
         foreach (var (producerName, consumerName) in Pipelines)
