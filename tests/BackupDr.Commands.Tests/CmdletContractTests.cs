@@ -156,6 +156,33 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     }
 
     [Fact]
+    public void TableCutsResourceArn_regression_every_table_view_fits_120_columns_and_shows_no_ARN()
+    {
+        var format = XDocument.Load(Path.Combine(CommandsAssembly.RepoRoot, "src", "BackupDr.Commands", "BackupDr.format.ps1xml"));
+        foreach (var view in format.Descendants("View").Where(v => v.Element("TableControl") != null))
+        {
+            var name = view.Element("Name")!.Value;
+            var headers = view.Descendants("TableColumnHeader").ToList();
+            var widths = headers.Select(h => (int?)h.Element("Width")).ToList();
+            for (var i = 0; i < headers.Count; i++)
+            {
+                var label = headers[i].Element("Label")!.Value;
+                Assert.True(widths[i] == null || label.Length <= widths[i], $"{name}: the label '{label}' is wider than its column ({widths[i]}), so the header wraps");
+                Assert.True(widths[i] != null || i == headers.Count - 1, $"{name}: only the last column may be unbounded ('{label}' has no Width)");
+            }
+
+            // PowerShell puts one space between columns; an unbounded last column gets what is left of 120.
+            var used = widths.Sum(w => w ?? 0) + headers.Count - 1;
+            var left = 120 - used;
+            Assert.True(widths[^1] == null ? left >= 20 : left >= 0, $"{name}: {used} of 120 columns are fixed, leaving {left} to the last column");
+            foreach (var property in view.Descendants("PropertyName").Select(p => p.Value))
+            {
+                Assert.False(property.EndsWith("Arn", StringComparison.Ordinal), $"{name} shows {property}: tables show a short id, the ARN is for Format-List");
+            }
+        }
+    }
+
+    [Fact]
     public void Pipeline_properties_line_up_between_producer_and_consumer()
     {
         foreach (var (producerName, consumerName) in Pipelines)
@@ -171,6 +198,55 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
                 var takesObject = byValue.Any(p => element(p.Property.PropertyType).IsAssignableFrom(output));
                 var takesProperty = byName.Any(p => p.Names.Any(n => output.GetProperty(n) != null));
                 Assert.True(takesObject || takesProperty, $"{producerName} | {consumerName}: {consumerName} binds neither a {output.Name} by value nor any of its properties by name ({string.Join(", ", byName.Select(p => p.Name))})");
+            }
+        }
+    }
+
+    /// <summary>Parameters that name what a cmdlet acts on; `$arns | Start-DrBackup` must bind them from plain strings.</summary>
+    public static readonly ISet<string> IdentityParameters = new HashSet<string>(StringComparer.Ordinal) { "ResourceArn", "RecoveryPointArn", "JobId" };
+
+    /// <summary>Each [Parameter] attribute of a cmdlet's parameters, with the set it belongs to.</summary>
+    private static IEnumerable<(ParameterMeta Param, string Set, bool Mandatory, bool ByValue, bool ByPropertyName)> ParameterSetEntries(CmdletInfo cmdlet)
+    {
+        foreach (var p in cmdlet.Parameters)
+        {
+            foreach (var attr in p.Property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == "System.Management.Automation.ParameterAttribute"))
+            {
+                bool Flag(string name) => attr.NamedArguments.Any(n => n.MemberName == name && (bool)n.TypedValue.Value!);
+                var set = attr.NamedArguments.Where(n => n.MemberName == "ParameterSetName").Select(n => (string)n.TypedValue.Value!).FirstOrDefault() ?? "__AllParameterSets";
+                yield return (p, set, Flag("Mandatory"), Flag("ValueFromPipeline"), Flag("ValueFromPipelineByPropertyName"));
+            }
+        }
+    }
+
+    [Fact]
+    public void PipedStringsDoNotBind_regression_identity_parameters_take_pipeline_input_by_value_and_by_property_name()
+    {
+        var checkedAny = false;
+        foreach (var c in _asm.Cmdlets)
+        {
+            foreach (var e in ParameterSetEntries(c).Where(e => e.Mandatory && IdentityParameters.Contains(e.Param.Name)))
+            {
+                checkedAny = true;
+                Assert.True(e.ByValue, $"{c.Name} -{e.Param.Name} (set {e.Set}) does not take pipeline input by value: `'id' | {c.Name}` would not bind");
+                Assert.True(e.ByPropertyName, $"{c.Name} -{e.Param.Name} (set {e.Set}) does not take pipeline input by property name: BackupDr objects would not bind");
+            }
+        }
+
+        Assert.True(checkedAny, "no mandatory identity parameter found: the rule checks nothing");
+    }
+
+    [Fact]
+    public void At_most_one_parameter_per_parameter_set_takes_pipeline_input_by_value()
+    {
+        foreach (var c in _asm.Cmdlets)
+        {
+            var entries = ParameterSetEntries(c).ToList();
+            var named = entries.Select(e => e.Set).Where(s => s != "__AllParameterSets").Distinct().DefaultIfEmpty("__AllParameterSets");
+            foreach (var set in named)
+            {
+                var byValue = entries.Where(e => e.ByValue && (e.Set == set || e.Set == "__AllParameterSets")).Select(e => e.Param.Name).Distinct().ToList();
+                Assert.True(byValue.Count <= 1, $"{c.Name}, set {set}: {string.Join(", ", byValue)} all take pipeline input by value, so a piped string binds ambiguously");
             }
         }
     }

@@ -102,6 +102,69 @@ public sealed class HelpContractTests : IClassFixture<CommandsAssemblyFixture>
         Assert.Equal(_asm.Cmdlets.Select(c => c.Name), names);
     }
 
+    private static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
+    private static readonly XNamespace Dev = "http://schemas.microsoft.com/maml/dev/2004/10";
+
+    /// <summary>Cmdlet -> parameter -> the defaultValue the generated MAML gives it.</summary>
+    private Dictionary<string, Dictionary<string, string>> GeneratedDefaults()
+    {
+        var maml = XDocument.Parse(HelpGenerator.Generate(_asm));
+        return maml.Root!.Elements(Command + "command").ToDictionary(
+            c => c.Element(Command + "details")!.Element(Command + "name")!.Value,
+            c => c.Element(Command + "parameters")!.Elements(Command + "parameter").ToDictionary(
+                p => p.Element(Maml + "name")!.Value,
+                p => p.Element(Dev + "defaultValue")!.Value,
+                StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Start-DrBackup", "BackupVaultName", "Default")]
+    [InlineData("Start-DrBackup", "Timeout", "no limit")]
+    [InlineData("Restore-DrResource", "BackupVaultName", "Default")]
+    [InlineData("Copy-DrRecoveryPoint", "BackupVaultName", "Default")]
+    [InlineData("Wait-DrJob", "JobType", "Backup")]
+    [InlineData("Start-DrSandbox", "JobDuration", "5 seconds")]
+    [InlineData("Start-DrSandbox", "ThrottleBurst", "10")]
+    [InlineData("Start-DrSandbox", "Port", "0, which picks a free port")]
+    [InlineData("Get-DrBackupReport", "Since", "7 days ago")]
+    [InlineData("Start-DrBackup", "Wait", "False")]
+    [InlineData("Start-DrBackup", "RecoveryPointTag", "None")]
+    public void HelpShowsDefaultValueNone_regression_help_gives_the_real_default(string cmdlet, string parameter, string expected)
+    {
+        Assert.Equal(expected, GeneratedDefaults()[cmdlet][parameter]);
+    }
+
+    [Fact]
+    public void HelpShowsDefaultValueNone_regression_no_parameter_with_an_initializer_or_a_documented_default_shows_None()
+    {
+        var defaults = GeneratedDefaults();
+        var checkedAny = 0;
+        foreach (var c in _asm.Cmdlets)
+        {
+            var doc = Doc(c.Name);
+            foreach (var p in c.Parameters)
+            {
+                var initializer = HelpGenerator.InitializerOf(p.Property);
+                var documented = HelpGenerator.DocumentedDefault(doc.Parameters.GetValueOrDefault(p.Name));
+                if (initializer == null && documented == null)
+                {
+                    continue;
+                }
+
+                checkedAny++;
+                Assert.NotEqual("None", defaults[c.Name][p.Name]);
+                if (initializer != null && documented != null)
+                {
+                    // The prose may say more ("0, which picks a free port") but must start with the compiled value.
+                    Assert.True(documented.StartsWith(initializer, StringComparison.OrdinalIgnoreCase), $"{c.Name} -{p.Name}: the docs say the default is '{documented}', the code says '{initializer}'");
+                }
+            }
+        }
+
+        Assert.True(checkedAny > 10, $"only {checkedAny} parameters with defaults found");
+    }
+
     /// <summary>
     /// The committed MAML equals what the generator makes now. To regenerate it after changing a cmdlet or
     /// docs/cmdlets/*.md, run: BACKUPDR_UPDATE_HELP=1 dotnet test tests/BackupDr.Commands.Tests

@@ -167,7 +167,7 @@ public static class HelpGenerator
             .Select(p => new XElement(Maml + "para", p));
 
     /// <summary>One parameter as PowerShell binds it: its per-set attributes and accepted values.</summary>
-    private sealed record Param(string Name, Type Type, IReadOnlyList<string> Aliases, IReadOnlyDictionary<string, SetInfo> Sets, IReadOnlyList<string> Values, bool Common)
+    private sealed record Param(string Name, Type Type, IReadOnlyList<string> Aliases, IReadOnlyDictionary<string, SetInfo> Sets, IReadOnlyList<string> Values, bool Common, string? Initializer = null)
     {
         public bool IsSwitch => Type.FullName == "System.Management.Automation.SwitchParameter";
     }
@@ -209,7 +209,7 @@ public static class HelpGenerator
             }
 
             var common = meta.Property.DeclaringType?.Name == "DrCmdlet";
-            list.Add(new Param(meta.Name, type, meta.Aliases, sets, values, common));
+            list.Add(new Param(meta.Name, type, meta.Aliases, sets, values, common, InitializerOf(meta.Property)));
         }
 
         // The cmdlet's own parameters first, then the shared connection parameters, each in declaration order.
@@ -298,10 +298,82 @@ public static class HelpGenerator
         if (!forSyntax)
         {
             element.Add(new XElement(Dev + "type", new XElement(Maml + "name", FullName(p.Type)), new XElement(Maml + "uri")));
-            element.Add(new XElement(Dev + "defaultValue", p.IsSwitch ? "False" : "None"));
+            element.Add(new XElement(Dev + "defaultValue", p.IsSwitch ? "False" : DocumentedDefault(doc?.Parameters.GetValueOrDefault(p.Name)) ?? p.Initializer ?? "None"));
         }
 
         return element;
+    }
+
+    /// <summary>
+    /// The default a parameter's doc states: the text after "Default:" (or "Without it:" / "Without it, the first
+    /// of:") up to the end of that sentence or clause; null when the doc states none.
+    /// </summary>
+    public static string? DocumentedDefault(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var flat = Regex.Replace(text, @"\s+", " ");
+        var m = Regex.Match(flat, @"(?:^|\s)(?:Default|Without it(?:, the first of)?):\s*(?<value>.+?)(?:\.(?=\s|$)|;|$)");
+        return m.Success ? m.Groups["value"].Value.Trim() : null;
+    }
+
+    /// <summary>
+    /// The value a parameter's property initializer gives (`{ get; set; } = "Default";`), as help shows it, read
+    /// from the source of the declaring cmdlet: a string, number, enum member or TimeSpan; null for none.
+    /// </summary>
+    public static string? InitializerOf(PropertyInfo property)
+    {
+        var typeName = property.DeclaringType?.Name;
+        if (typeName == null)
+        {
+            return null;
+        }
+
+        var files = Directory.GetFiles(Path.Combine(CommandsAssembly.RepoRoot, "src", "BackupDr.Commands"), typeName + ".cs", SearchOption.AllDirectories);
+        if (files.Length != 1)
+        {
+            return null;
+        }
+
+        var m = Regex.Match(File.ReadAllText(files[0]), @"public\s+[^\s=;]+\s+" + Regex.Escape(property.Name) + @"\s*\{\s*get;\s*set;\s*\}\s*=\s*(?<expr>[^;]+);");
+        return m.Success ? RenderInitializer(m.Groups["expr"].Value.Trim()) : null;
+    }
+
+    /// <summary>"Default" for "\"Default\"", "10" for 10, "Backup" for DrJobType.Backup, "5 seconds" for TimeSpan.FromSeconds(5).</summary>
+    public static string? RenderInitializer(string expression)
+    {
+        Match m;
+        if ((m = Regex.Match(expression, "^\"(?<s>[^\"]*)\"$")).Success)
+        {
+            return m.Groups["s"].Value;
+        }
+
+        if ((m = Regex.Match(expression, @"^-?[0-9]+(\.[0-9]+)?$")).Success)
+        {
+            return expression;
+        }
+
+        if ((m = Regex.Match(expression, @"^TimeSpan\.From(?<unit>Seconds|Minutes|Hours|Days)\((?<n>[0-9.]+)\)$")).Success)
+        {
+            var n = m.Groups["n"].Value;
+            var unit = m.Groups["unit"].Value.ToLowerInvariant();
+            return $"{n} {(n == "1" ? unit.TrimEnd('s') : unit)}";
+        }
+
+        if (expression == "TimeSpan.Zero")
+        {
+            return "0";
+        }
+
+        if ((m = Regex.Match(expression, @"^[A-Z][A-Za-z]*\.(?<member>[A-Z][A-Za-z0-9]*)$")).Success)
+        {
+            return m.Groups["member"].Value;
+        }
+
+        return null; // Array.Empty<...>(), null, new ...: no default worth showing
     }
 
     private static IEnumerable<XElement> InputTypes(List<Param> parameters)

@@ -117,3 +117,60 @@ Describe 'No region anywhere' {
         $sb.Requests.Count | Should -Be $before
     }
 }
+
+Describe 'RecommendationRepeatsRequestId regression: AWS errors recommend a next step' {
+    It 'a vault typo recommends Get-DrBackupVault; the request id stays in the message' {
+        $err = Invoke-Bad { Get-DrRecoveryPoint -BackupVaultName NoSuchVault }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ResourceNotFoundException,BackupDr.Commands.GetDrRecoveryPointCommand*'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Get-DrBackupVault'
+        $err.Exception.RequestId | Should -Not -BeNullOrEmpty
+        $err.ErrorDetails.RecommendedAction | Should -Not -Match ([regex]::Escape($err.Exception.RequestId))
+        $err.Exception.Message | Should -Match ([regex]::Escape($err.Exception.RequestId))
+    }
+
+    It 'a validation error recommends what to pass: InvalidResourceArn' {
+        $err = Invoke-Bad { Start-DrBackup -ResourceArn 'arn:nope' }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidResourceArn,BackupDr.Commands.StartDrBackupCommand*'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Get-DrResource'
+    }
+}
+
+Describe 'CredentialsErrorDumpsSdkExceptions regression: no credentials anywhere' {
+    BeforeAll {
+        $saved = @{}
+        foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_EC2_METADATA_DISABLED') {
+            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+            [Environment]::SetEnvironmentVariable($name, $null)
+        }
+        # No shared files either (not the ones of whoever runs the tests), and no instance metadata.
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'no-credentials'
+        $env:AWS_CONFIG_FILE = Join-Path $TestDrive 'no-config'
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+        Stop-DrSandbox
+        Set-DrDefault -Clear
+    }
+
+    AfterAll {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        $sb = Start-DrSandbox -JobDuration 0
+    }
+
+    It 'one terminating CredentialsNotFound error listing the sources tried, not the SDK exceptions' {
+        $errs = $null
+        $err = $null
+        try {
+            $VolumeArn, $DbArn | Start-DrBackup -Region us-east-1 -EndpointUrl 'http://127.0.0.1:1' -ErrorVariable errs
+        } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty -Because 'no credentials is a terminating error'
+        $err.FullyQualifiedErrorId | Should -BeLike 'CredentialsNotFound,BackupDr.Commands.StartDrBackupCommand*'
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        @($errs).Count | Should -Be 1 -Because 'one error for the call, not one per resource'
+        $message = $err.Exception.Message
+        $message | Should -Match ([regex]::Escape("1. -AccessKey/-SecretKey"))
+        $message | Should -Match ([regex]::Escape("2. profile 'default' in ${env:AWS_SHARED_CREDENTIALS_FILE} and ${env:AWS_CONFIG_FILE}: not found"))
+        $message | Should -Match ([regex]::Escape('3. environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: not set'))
+        $message | Should -Match 'To give credentials'
+        $message | Should -Not -Match 'web identity|IMDS|instance metadata|Exception'
+        $err.ErrorDetails.RecommendedAction | Should -Match 'Start-DrSandbox'
+    }
+}

@@ -17,7 +17,7 @@ namespace BackupDr.Commands
     {
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
         [ValidateNotNullOrEmpty]
         public string[] ResourceArn { get; set; } = Array.Empty<string>();

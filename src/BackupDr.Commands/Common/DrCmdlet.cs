@@ -159,6 +159,12 @@ namespace BackupDr.Commands
                 {
                     throw new PipelineStoppedException();
                 }
+                catch (AwsConfigurationException ex)
+                {
+                    // No usable credentials (found at first signing): no other item can succeed, so one terminating error.
+                    ThrowTerminatingError(DrErrorRecords.From(ex, ex.Value));
+                    throw; // unreachable: ThrowTerminatingError always throws
+                }
             }
             finally
             {

@@ -7,7 +7,7 @@ namespace BackupDr.Commands
 {
     /// <summary>
     /// The one place exceptions become ErrorRecords: a stable PascalCase id, a fitting category, the target
-    /// (usually the ARN) and the inner exception kept, plus a recommended action where we know one.
+    /// (usually the ARN) and the inner exception kept, plus the next step from DrRecommendations.
     /// </summary>
     public static class DrErrorRecords
     {
@@ -16,17 +16,20 @@ namespace BackupDr.Commands
             switch (ex)
             {
                 case AwsConfigurationException config:
-                    return Build(ex, config.ErrorId, ErrorCategory.InvalidArgument, target ?? config.Value, $"Check -{config.ParameterName}.");
+                    // No credentials at all is an authentication failure; every other configuration error is bad input.
+                    var configCategory = config.ErrorId == "CredentialsNotFound" || config.ErrorId == "ProfileHasNoCredentials" ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument;
+                    return Build(ex, config.ErrorId, configCategory, target ?? config.Value, DrRecommendations.For(config.ErrorId, DrErrorKind.InvalidArgument, config.ParameterName));
                 case DrException dr:
-                    return Build(ex, dr.ErrorId, CategoryOf(dr.Kind), target ?? dr.Value, dr.ParameterName == null ? null : $"Check -{dr.ParameterName}.");
+                    return Build(ex, dr.ErrorId, CategoryOf(dr.Kind), target ?? dr.Value, DrRecommendations.For(dr.ErrorId, dr.Kind, dr.ParameterName));
                 case AwsServiceException aws:
-                    return Build(ex, aws.ErrorCode, CategoryOf(DrErrors.KindOf(aws)), target, aws.RequestId == null ? null : $"AWS request id: {aws.RequestId}.");
+                    // The request id stays in the message (and on the exception): the recommendation is a next step.
+                    return Build(ex, aws.ErrorCode, CategoryOf(DrErrors.KindOf(aws)), target, DrRecommendations.For(aws));
                 case TimeoutException:
-                    return Build(ex, "OperationTimeout", ErrorCategory.OperationTimeout, target, "Raise -Timeout, or check the job later with Get-DrBackupJob.");
+                    return Build(ex, "OperationTimeout", ErrorCategory.OperationTimeout, target, DrRecommendations.For("OperationTimeout", DrErrorKind.OperationTimeout));
                 case ArgumentException arg:
-                    return Build(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target, arg.ParamName == null ? null : $"Check -{arg.ParamName}.");
+                    return Build(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target, DrRecommendations.For("InvalidArgument", DrErrorKind.InvalidArgument, arg.ParamName));
                 default:
-                    return Build(ex, ex.GetType().Name, ErrorCategory.NotSpecified, target, null);
+                    return Build(ex, ex.GetType().Name, ErrorCategory.NotSpecified, target, DrRecommendations.For(null, DrErrorKind.InvalidOperation));
             }
         }
 
@@ -39,6 +42,7 @@ namespace BackupDr.Commands
             DrErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             DrErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             DrErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            DrErrorKind.ConnectionError => ErrorCategory.ConnectionError,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -17,7 +17,7 @@ namespace BackupDr.Commands
         private const string ListSet = "List";
         private const string IdSet = "ById";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("BackupJobId")]
         [ValidateNotNullOrEmpty]
         public string[] JobId { get; set; } = Array.Empty<string>();

@@ -25,11 +25,11 @@ namespace BackupDr.Commands
         public DrJob[] InputObject { get; set; } = Array.Empty<DrJob>();
 
         /// <summary>Ids of jobs of -JobType in -Region.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] JobId { get; set; } = Array.Empty<string>();
 
-        [Parameter(ParameterSetName = IdSet)]
+        [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         public DrJobType JobType { get; set; } = DrJobType.Backup;
 
         /// <summary>How long to wait in all (default: no limit).</summary>

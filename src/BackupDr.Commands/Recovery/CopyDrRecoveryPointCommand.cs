@@ -21,7 +21,7 @@ namespace BackupDr.Commands
         private readonly List<DrJob> _started = new List<DrJob>();
         private RecoveryPointCopier? _copier;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? RecoveryPointArn { get; set; }
 

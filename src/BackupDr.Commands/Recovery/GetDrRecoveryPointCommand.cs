@@ -23,7 +23,7 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ResourceSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
         [ValidateNotNullOrEmpty]
         public string? ResourceArn { get; set; }

@@ -26,7 +26,7 @@ namespace BackupDr.Commands
         [ValidateNotNull]
         public RecoveryPoint? InputObject { get; set; }
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
         [ValidateNotNullOrEmpty]
         public string? RecoveryPointArn { get; set; }
 

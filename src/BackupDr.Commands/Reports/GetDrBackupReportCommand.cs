@@ -77,6 +77,14 @@ namespace BackupDr.Commands
                 return;
             }
 
+            // Missing credentials fail every region alike: one plain error, not a partial report per region.
+            var configuration = report.RegionErrors.Select(e => e.Exception).OfType<AwsConfigurationException>().FirstOrDefault();
+            if (configuration != null)
+            {
+                ThrowDrError(configuration, configuration.Value);
+                return;
+            }
+
             foreach (var warning in report.Warnings)
             {
                 WriteWarning(warning);

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using BackupDr.Core.Aws;
+using BackupDr.Core.Operations;
 using BackupDr.Sandbox;
 
 namespace BackupDr.Commands
@@ -86,7 +87,7 @@ namespace BackupDr.Commands
 
             if (SandboxSession.Current != null && SandboxSession.Current.IsRunning)
             {
-                ThrowDrError(new InvalidOperationException($"A sandbox already runs at {SandboxSession.Current.EndpointUrl}. Stop it with Stop-DrSandbox first."), SandboxSession.Current.EndpointUrl);
+                ThrowDrError(new DrValidationException("SandboxAlreadyRunning", null, SandboxSession.Current.EndpointUrl, $"A sandbox already runs at {SandboxSession.Current.EndpointUrl}. Stop it with Stop-DrSandbox first.", DrErrorKind.ResourceExists), SandboxSession.Current.EndpointUrl);
                 return;
             }
 
@@ -102,7 +103,11 @@ namespace BackupDr.Commands
             }
             catch (Exception ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "SandboxStartFailed", ErrorCategory.OpenError, SeedPath ?? (object)Port));
+                var record = new ErrorRecord(ex, "SandboxStartFailed", ErrorCategory.OpenError, SeedPath ?? (object)Port)
+                {
+                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = DrRecommendations.For("SandboxStartFailed", DrErrorKind.InvalidOperation) },
+                };
+                ThrowTerminatingError(record);
                 return;
             }
 

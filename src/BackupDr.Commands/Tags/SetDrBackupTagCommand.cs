@@ -22,7 +22,7 @@ namespace BackupDr.Commands
         private const string VolumeSet = "ByVolumeId";
         private const string DbSet = "ByDBInstanceIdentifier";
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
         [Alias("Arn")]
         [ValidateNotNullOrEmpty]
         public string[] ResourceArn { get; set; } = Array.Empty<string>();

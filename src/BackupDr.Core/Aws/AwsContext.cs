@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
@@ -172,7 +173,7 @@ namespace BackupDr.Core.Aws
                     {
                         // As in the SDK's chain: an implicit [default] without keys (often just a region) falls
                         // through to environment keys, container and instance credentials instead of failing.
-                        return EnvironmentCredentials(environment) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                        return ChainCredentials(options, environment, name, profileFound: true);
                     }
 
                     throw new AwsConfigurationException(
@@ -185,11 +186,79 @@ namespace BackupDr.Core.Aws
             }
             else
             {
-                credentials = () => EnvironmentCredentials(environment) ?? DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                var name = profileName;
+                credentials = () => ChainCredentials(options, environment, name, profileFound: false);
                 credentialSource = "default chain (environment, profiles, container and instance metadata)";
             }
 
             return new AwsContext(region, regionSource, options, environment, credentials, credentialSource);
+        }
+
+        /// <summary>
+        /// Environment keys, then the SDK's chain (web identity, container, instance metadata); when nothing gives
+        /// credentials, one CredentialsNotFound error that lists the sources tried instead of the SDK's
+        /// exceptions. With a test environment (not the process's) the SDK chain, which reads the process, is skipped.
+        /// </summary>
+        private static AWSCredentials ChainCredentials(AwsContextOptions options, IAwsEnvironment environment, string profileName, bool profileFound)
+        {
+            var fromEnvironment = EnvironmentCredentials(environment);
+            if (fromEnvironment != null)
+            {
+                return fromEnvironment;
+            }
+
+            Exception? inner = null;
+            if (ReferenceEquals(environment, ProcessEnvironment.Instance))
+            {
+                try
+                {
+                    return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+                }
+                catch (Exception ex)
+                {
+                    inner = ex;
+                }
+            }
+
+            throw CredentialsNotFound(options, environment, profileName, profileFound, inner);
+        }
+
+        /// <summary>The one plain missing-credentials error: the sources tried, in order, and how to give credentials. Never a secret.</summary>
+        internal static AwsConfigurationException CredentialsNotFound(AwsContextOptions options, IAwsEnvironment environment, string profileName, bool profileFound, Exception? inner)
+        {
+            var tried = new List<string>
+            {
+                "-AccessKey/-SecretKey (or Set-DrDefault keys): not given",
+                $"profile '{profileName}' in {string.Join(" and ", ProfileFilesSearched(options.ProfileLocation, environment))}: {(profileFound ? "has no credentials" : "not found")}",
+            };
+
+            var key = environment.Get("AWS_ACCESS_KEY_ID");
+            var secret = environment.Get("AWS_SECRET_ACCESS_KEY");
+            tried.Add("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: "
+                + (key == null && secret == null ? "not set" : key == null ? "AWS_ACCESS_KEY_ID is not set" : "AWS_SECRET_ACCESS_KEY is not set"));
+
+            if (environment.Get("AWS_WEB_IDENTITY_TOKEN_FILE") is string tokenFile)
+            {
+                tried.Add($"web identity (AWS_WEB_IDENTITY_TOKEN_FILE {tokenFile}, AWS_ROLE_ARN {environment.Get("AWS_ROLE_ARN") ?? "not set"}): no credentials");
+            }
+
+            if (environment.Get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") != null || environment.Get("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null)
+            {
+                tried.Add("container credentials (AWS_CONTAINER_CREDENTIALS_*): no credentials");
+            }
+
+            if (!IsMetadataDisabled(environment))
+            {
+                tried.Add("EC2 instance metadata (IMDS): no credentials (off EC2, AWS_EC2_METADATA_DISABLED=true skips it)");
+            }
+
+            var list = string.Join("; ", tried.Select((t, i) => $"{i + 1}. {t}"));
+            return new AwsConfigurationException(
+                "CredentialsNotFound",
+                "ProfileName",
+                $"No AWS credentials were found. Sources tried, in order: {list}. To give credentials, pass -AccessKey and -SecretKey, or -ProfileName with a profile of ~/.aws/credentials or ~/.aws/config ('aws configure' writes one), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; Set-DrDefault keeps them for the session. Start-DrSandbox needs none.",
+                null,
+                inner);
         }
 
         /// <summary>AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) from the given environment, or null.</summary>

@@ -65,6 +65,13 @@ namespace BackupDr.Core.Model
         public static Arn Parse(string text) =>
             TryParse(text, out var arn) ? arn! : throw new FormatException($"'{text}' is not an ARN (arn:partition:service:region:account-id:resource).");
 
+        /// <summary>
+        /// The short id people recognise (vol-0123..., i-0abc..., orders-db) for tables; the text itself when it
+        /// is not an ARN, null for null.
+        /// </summary>
+        public static string? ShortIdOf(string? arn) =>
+            arn == null ? null : TryParse(arn, out var parsed) ? parsed!.ResourceId : arn;
+
         public static string Build(string partition, string service, string region, string accountId, string resource) =>
             $"arn:{partition}:{service}:{region}:{accountId}:{resource}";
 

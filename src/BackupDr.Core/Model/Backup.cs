@@ -12,6 +12,9 @@ namespace BackupDr.Core.Model
         public string? BackupVaultArn { get; set; }
         public string? SourceBackupVaultArn { get; set; }
         public string? ResourceArn { get; set; }
+
+        /// <summary>The short id of <see cref="ResourceArn"/> (vol-0123..., orders-db) that table views show.</summary>
+        public string? ResourceId => Arn.ShortIdOf(ResourceArn);
         public string? ResourceType { get; set; }
         public string? ResourceName { get; set; }
         public DateTime? CreationDate { get; set; }

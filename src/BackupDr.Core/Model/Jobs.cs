@@ -26,6 +26,9 @@ namespace BackupDr.Core.Model
         /// <summary>SUCCESS, or another category (e.g. a warning) when a COMPLETED job had issues.</summary>
         public string? MessageCategory { get; set; }
         public string? ResourceArn { get; set; }
+
+        /// <summary>The short id of <see cref="ResourceArn"/> (vol-0123..., orders-db) that table views show.</summary>
+        public string? ResourceId => Arn.ShortIdOf(ResourceArn);
         public string? ResourceType { get; set; }
         public string? IamRoleArn { get; set; }
         public DateTime? CreationDate { get; set; }
@@ -111,6 +114,9 @@ namespace BackupDr.Core.Model
 
         /// <summary>ARN of the resource the restore made (a DB instance, a volume); known once COMPLETED.</summary>
         public string? CreatedResourceArn { get; set; }
+
+        /// <summary>The short id of <see cref="CreatedResourceArn"/> (the new volume id or DB identifier) that table views show.</summary>
+        public string? CreatedResourceId => Arn.ShortIdOf(CreatedResourceArn);
         public long? BackupSizeInBytes { get; set; }
         public long? ExpectedCompletionTimeMinutes { get; set; }
         public DateTime? RecoveryPointCreationDate { get; set; }

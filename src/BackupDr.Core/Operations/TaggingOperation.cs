@@ -22,6 +22,9 @@ namespace BackupDr.Core.Operations
         /// <summary>The resource ARN (the ShouldProcess target).</summary>
         public string ResourceArn => Resource.Text;
 
+        /// <summary>The short id of the resource (vol-0123..., orders-db) that table views show.</summary>
+        public string ResourceId => Resource.ResourceId;
+
         /// <summary>The parsed ARN, used to route to EC2 or RDS.</summary>
         public Arn Resource { get; }
 

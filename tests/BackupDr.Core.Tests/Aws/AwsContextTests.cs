@@ -325,6 +325,58 @@ public sealed class AwsContextTests : IDisposable
         Assert.Empty(stub.Requests);
     }
 
+    // ---- one plain credentials error ----
+
+    [Fact]
+    public void CredentialsErrorDumpsSdkExceptions_regression_one_CredentialsNotFound_lists_the_sources_tried_in_order()
+    {
+        using var empty = new ProfileDir(credentials: "[other]\naws_access_key_id = AKIAOTHER00000000000\naws_secret_access_key = othersecret\n", config: string.Empty);
+        var options = new AwsContextOptions { Region = "us-east-1", ProfileLocation = empty.CredentialsFile };
+        var ctx = AwsContext.Resolve(options, Env(("AWS_EC2_METADATA_DISABLED", "true")));
+
+        var ex = Assert.Throws<AwsConfigurationException>(() => ctx.Credentials);
+
+        Assert.Equal("CredentialsNotFound", ex.ErrorId);
+        var message = ex.Message;
+        var explicitKeys = message.IndexOf("1. -AccessKey/-SecretKey", StringComparison.Ordinal);
+        var profile = message.IndexOf($"2. profile 'default' in {empty.CredentialsFile} and {empty.ConfigFile}: not found", StringComparison.Ordinal);
+        var environment = message.IndexOf("3. environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: not set", StringComparison.Ordinal);
+        var howTo = message.IndexOf("To give credentials, pass -AccessKey and -SecretKey, or -ProfileName", StringComparison.Ordinal);
+        Assert.True(explicitKeys >= 0 && profile > explicitKeys && environment > profile && howTo > environment, message);
+
+        // Sources that were not configured or are disabled are not tried, so not listed; no SDK exception text.
+        Assert.DoesNotContain("web identity", message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("container", message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("IMDS", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4.", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("othersecret", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CredentialsNotFound_lists_web_identity_container_and_instance_metadata_when_they_are_in_play_and_no_secret()
+    {
+        using var empty = new ProfileDir(credentials: string.Empty, config: "[default]\nregion = eu-west-1\n");
+        var options = new AwsContextOptions { ProfileLocation = empty.CredentialsFile };
+        var ctx = AwsContext.Resolve(options, Env(
+            ("AWS_ACCESS_KEY_ID", "AKIAPARTIAL000000000"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")));
+
+        var ex = Assert.Throws<AwsConfigurationException>(() => ctx.Credentials);
+
+        Assert.Equal("CredentialsNotFound", ex.ErrorId);
+        var m = ex.Message;
+        Assert.Contains("2. profile 'default' in", m, StringComparison.Ordinal);
+        Assert.Contains(": has no credentials", m, StringComparison.Ordinal);
+        Assert.Contains("3. environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: AWS_SECRET_ACCESS_KEY is not set", m, StringComparison.Ordinal);
+        Assert.Contains("4. web identity (AWS_WEB_IDENTITY_TOKEN_FILE /var/run/token, AWS_ROLE_ARN arn:aws:iam::123456789012:role/web)", m, StringComparison.Ordinal);
+        Assert.Contains("5. container credentials", m, StringComparison.Ordinal);
+        Assert.Contains("6. EC2 instance metadata (IMDS)", m, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAPARTIAL", m, StringComparison.Ordinal);
+    }
+
     // ---- WithRegion, Over, ToString ----
 
     [Fact]

@@ -1,0 +1,291 @@
+using System;
+using System.Collections.Generic;
+using BackupDr.Core.Aws;
+
+namespace BackupDr.Core.Operations
+{
+    /// <summary>
+    /// What to do next, per error id: the one table behind every error record's RecommendedAction, for
+    /// BackupDr's own ids and the AWS error codes BackupDr maps. The request id stays in the message (and in
+    /// AwsServiceException.RequestId); a recommendation is always a next step.
+    /// </summary>
+    public static class DrRecommendations
+    {
+        private const string ThrottledText = "AWS throttled the calls even after retries: run fewer at once (smaller batches, less ForEach-Object -Parallel), wait a minute and run again (starts are idempotent), or ask AWS for a higher API quota.";
+        private const string TransientText = "AWS had a passing fault, and the retries ran out: run the command again; if it persists, check the AWS Health Dashboard for {Region}.";
+        private const string ClockText = "The request was signed with a wrong time or key: set this machine's clock right (NTP), and check that -SecretKey (or the profile's secret) belongs to the access key.";
+        private const string InvalidCredentialsText = "AWS does not know these credentials: check -AccessKey/-SecretKey or the keys of -ProfileName (Get-DrDefault and -Verbose say which are used), and that -EndpointUrl points where they are valid.";
+        private const string AccessDeniedText = "The credentials may not call {Action}: allow {Action} (and iam:PassRole on the backup role for starts, restores and copies) in the IAM policy of the user or role, or use -ProfileName with a role that has it.";
+        private const string NotFoundText = "Check the name or ARN the message names and the region ({Region}): list vaults with Get-DrBackupVault, recovery points with Get-DrRecoveryPoint, jobs with Get-DrBackupJob and resources with Get-DrResource.";
+        private const string ResourceGoneText = "The resource the message names does not exist in {Region}: list the resources with Get-DrResource, or pass -Region of the region it is in.";
+        private const string ExistsText = "Something of that name exists already: pick another name (for a restore, another -TargetName), or use the one that exists.";
+        private const string InvalidValueText = "AWS rejected a value of this call; the message names it. Check the parameters you passed (ARNs, names, -Metadata keys, windows, lifecycle) against what the message says.";
+        private const string StateText = "The resource is not in a state that allows this (for example a DB instance that is not 'available'): wait until it is (Get-DrResource shows State) and run the command again.";
+        private const string OurBugText = "BackupDr could not read the service's answer: run again with -Debug to see the call, and report it with the message if it persists.";
+
+        /// <summary>
+        /// Error id (or pattern with '*') -> next step. Placeholders: {Parameter} (the parameter to fix),
+        /// {Action} (the IAM action, e.g. backup:StartBackupJob) and {Region}. Exact ids win over patterns;
+        /// patterns are tried in this order.
+        /// </summary>
+        public static readonly IReadOnlyList<KeyValuePair<string, string>> Table = new[]
+        {
+            // Configuration: region, credentials, endpoint (AwsConfigurationException).
+            Entry("RegionNotFound", "Pass -Region (for example -Region eu-west-1), or set it once with Set-DrDefault -Region or the AWS_REGION environment variable."),
+            Entry("InvalidRegion", "Give a region name such as us-east-1 or eu-west-2 (Tab after -Region completes them)."),
+            Entry("InvalidEndpointUrl", "Give an absolute http:// or https:// URL without a query, such as the EndpointUrl Start-DrSandbox returns, or leave -EndpointUrl out for the public endpoint."),
+            Entry("IncompleteCredentials", "Pass -AccessKey and -SecretKey together, or neither to use a profile or the default credential chain."),
+            Entry("ConflictingCredentials", "Pass either -ProfileName or -AccessKey with -SecretKey, not both."),
+            Entry("ProfileNotFound", "List the profiles with 'aws configure list-profiles' (or look in ~/.aws/credentials and ~/.aws/config) and pass one that exists with -ProfileName; -ProfileLocation reads another credentials file."),
+            Entry("ProfileHasNoCredentials", "Give the profile static keys, role_arn with source_profile, sso_session (then run 'aws sso login --profile NAME') or credential_process, or pass another -ProfileName."),
+            Entry("CredentialsNotFound", "Pass -AccessKey with -SecretKey, or -ProfileName; or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; or run 'aws configure'. Set-DrDefault keeps them for the session. To try BackupDr without AWS, run Start-DrSandbox."),
+
+            // BackupDr's own validation (DrValidationException), raised before anything is sent.
+            Entry("InvalidResourceArn", "Pass the resource's ARN (arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE); Get-DrResource lists the ARNs of volumes, instances and databases, and pipes them in."),
+            Entry("InvalidRecoveryPointArn", "Pass a RecoveryPointArn as Get-DrRecoveryPoint lists it, or pipe the recovery point in."),
+            Entry("InvalidBackupVaultArn", "Pass a vault ARN (arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME), or -DestinationRegion with -DestinationVaultName instead."),
+            Entry("InvalidBackupVaultName", "Give a vault name of 2 to 50 letters, digits, hyphens or underscores; list the vaults with Get-DrBackupVault."),
+            Entry("ResourceArnRegionMismatch", "Pass -Region with the region in the ARN: AWS Backup works on resources in its own region."),
+            Entry("UnsupportedResourceType", "Use a resource type BackupDr handles (EBS, EC2, RDS, Aurora); Get-DrResource lists such resources."),
+            Entry("IamRoleArnRequired", "Pass -IamRoleArn with the role AWS Backup should assume, e.g. arn:aws:iam::ACCOUNT:role/service-role/AWSBackupDefaultServiceRole."),
+            Entry("InvalidIamRoleArn", "Pass an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), or leave -IamRoleArn out for the account's default backup role."),
+            Entry("InvalidStartWindow", "Pass -StartWindowMinutes 60 or more, or leave it out for AWS Backup's default."),
+            Entry("InvalidCompleteWindow", "Pass -CompleteWindowMinutes greater than -StartWindowMinutes, or leave it out."),
+            Entry("InvalidLifecycle", "Pass -ColdStorageAfterDays and -DeleteAfterDays of 0 or more, with -DeleteAfterDays at least 90 days after -ColdStorageAfterDays (AWS Backup's minimum in cold storage), or pass only one of them."),
+            Entry("InvalidCopyRegion", "Pass -CopyToRegion as a region name such as eu-central-1."),
+            Entry("CopyToSameVault", "Pass -CopyToRegion with another region, or -CopyToVault with another vault."),
+            Entry("BackupNotCompleted", "Nothing was copied: read the backup job's StatusMessage (Get-DrBackupJob -JobId ID), fix the cause and run Start-DrBackup -CopyToRegion again."),
+            Entry("InvalidTagKey", "Use tag keys of 1 to 128 letters, digits, spaces and _ . : / = + - @."),
+            Entry("InvalidTagValue", "Use tag values of at most 256 letters, digits, spaces and _ . : / = + - @ ('' for an empty value)."),
+            Entry("ReservedTagPrefix", "Use a key that does not start with 'aws:'; AWS keeps those for its own tags."),
+            Entry("TooManyTags", "Keep to 50 tags per resource: remove some with -Remove, or set fewer."),
+            Entry("ConflictingTagChange", "Give the key either in -Tag (to set it) or in -Remove (to remove it), not in both."),
+            Entry("NoTagChange", "Pass at least one of -Frequency, -Tier, -Tag or -Remove."),
+            Entry("UnknownTier", "Use -Tier Gold, Silver or Bronze (Tab completes them)."),
+            Entry("InvalidSince", "Pass a DateTime such as (Get-Date).AddDays(-1), or a TimeSpan such as (New-TimeSpan -Days 1) meaning that long ago."),
+            Entry("SinceInFuture", "Pass a time in the past, or a positive TimeSpan such as (New-TimeSpan -Days 1)."),
+            Entry("VaultOrResourceRequired", "Pass -BackupVaultName (Get-DrBackupVault lists them) or -ResourceArn (Get-DrResource lists them)."),
+            Entry("ConflictingParameters", "Drop one of the parameters the message names: they cannot apply together."),
+            Entry("InvalidTargetName", "Give -TargetName as 1 to 63 letters, digits and single hyphens, starting with a letter, or leave it out for a generated name."),
+            Entry("ResourceNameInUse", "Pass a -TargetName that is not taken (Get-DrResource lists the names in use), or leave -TargetName out for a new generated name."),
+            Entry("OverrideNotApplicable", "Leave out the parameter the message names for this resource type, or give the setting with -Metadata."),
+            Entry("ConflictingRestoreMetadata", "Give the setting once: either with its own parameter or with -Metadata."),
+            Entry("RegionRequired", "Pass -ReportRegion with at least one region, or -Region."),
+            Entry("ReportRegionFailed", "The report counts only what could be read: fix the region's error (in the inner exception), or leave the region out of -ReportRegion, and run the report again."),
+            Entry("SandboxAlreadyRunning", "Use the sandbox that runs (Get-DrDefault shows its endpoint), or stop it with Stop-DrSandbox before starting another."),
+            Entry("SandboxStartFailed", "Pass another -Port (0 picks a free one), and check that -SeedPath is a seed file as docs/sandbox.md describes."),
+
+            // Waits and job outcomes (DrTimeoutException; DrCmdlet's <Type>Job<State> ids).
+            Entry("JobWaitTimeout", "The job keeps running in AWS: wait again with Wait-DrJob (pipe the job in, or -JobId), check it with Get-DrBackupJob, or raise -Timeout."),
+            Entry("*JobFailed", "Read the job's StatusMessage (in the message and on the emitted job), fix the cause (permissions, resource state, vault) and start the job again."),
+            Entry("*JobAborted", "The job was stopped before it finished (by someone, or by its start or complete window): start it again, with a wider -StartWindowMinutes/-CompleteWindowMinutes if a window ran out."),
+            Entry("*JobExpired", "The job did not start within its start window: start it again, with a larger -StartWindowMinutes if AWS Backup is busy."),
+            Entry("*JobPartial", "Only part of the resource was backed up: read the StatusMessage of the job, and start it again once the cause is fixed."),
+
+            // Generic ids of DrErrorRecords.
+            Entry("OperationTimeout", "Raise -Timeout, or check the job later with Get-DrBackupJob."),
+            Entry("InvalidArgument", "Change -{Parameter} as the message says."),
+
+            // AWS error codes: credentials and permissions.
+            Entry("AccessDenied*", AccessDeniedText),
+            Entry("UnauthorizedOperation", AccessDeniedText),
+            Entry("Unauthorized", InvalidCredentialsText),
+            Entry("AuthFailure", InvalidCredentialsText),
+            Entry("InvalidClientTokenId", InvalidCredentialsText),
+            Entry("UnrecognizedClientException", InvalidCredentialsText),
+            Entry("MissingAuthenticationToken*", InvalidCredentialsText),
+            Entry("IncompleteSignature*", InvalidCredentialsText),
+            Entry("ExpiredToken*", "The session credentials have expired: get new ones (for SSO profiles 'aws sso login --profile NAME'; for -SessionToken new STS credentials) and run again."),
+            Entry("SignatureDoesNotMatch", ClockText),
+            Entry("InvalidSignatureException", ClockText),
+            Entry("RequestTimeTooSkewed", ClockText),
+            Entry("RequestExpired", ClockText),
+            Entry("RequestInTheFuture", ClockText),
+
+            // Not found, exists, state.
+            Entry("ResourceNotFoundException", NotFoundText),
+            Entry("NotFound", NotFoundText),
+            Entry("DBInstanceNotFound*", ResourceGoneText),
+            Entry("DBClusterNotFound*", ResourceGoneText),
+            Entry("DBSnapshotNotFound*", "The snapshot the message names does not exist in {Region}: list recovery points with Get-DrRecoveryPoint."),
+            Entry("InvalidSnapshot.NotFound", "The snapshot the message names does not exist in {Region}: list recovery points with Get-DrRecoveryPoint."),
+            Entry("InvalidVolume.NotFound", ResourceGoneText),
+            Entry("InvalidInstanceID.NotFound", ResourceGoneText),
+            Entry("*NotFound*", NotFoundText),
+            Entry("*AlreadyExists*", ExistsText),
+            Entry("ConflictException", "Another change to the same resource or job is under way: wait for it (Get-DrBackupJob) and run again."),
+            Entry("InvalidResourceStateException", StateText),
+            Entry("InvalidDBInstanceState*", StateText),
+            Entry("InvalidDBClusterState*", StateText),
+            Entry("IncorrectState", StateText),
+
+            // Throttling and quotas.
+            Entry("Throttling", ThrottledText),
+            Entry("ThrottlingException", ThrottledText),
+            Entry("ThrottledException", ThrottledText),
+            Entry("RequestThrottledException", ThrottledText),
+            Entry("RequestThrottled", ThrottledText),
+            Entry("EC2ThrottledException", ThrottledText),
+            Entry("TooManyRequestsException", ThrottledText),
+            Entry("TooManyRequests", ThrottledText),
+            Entry("RequestLimitExceeded", ThrottledText),
+            Entry("BandwidthLimitExceeded", ThrottledText),
+            Entry("SlowDown", ThrottledText),
+            Entry("ProvisionedThroughputExceededException", ThrottledText),
+            Entry("TransactionInProgressException", "Another change to the same resource is in progress: wait a moment and run again."),
+            Entry("LimitExceededException", "An AWS quota was reached (for example concurrent backup jobs or vaults): wait for running jobs to finish (Get-DrBackupJob -State RUNNING), or ask for a higher quota in Service Quotas."),
+            Entry("*LimitExceeded*", "An AWS quota was reached: wait for running work to finish, or ask for a higher quota in Service Quotas."),
+            Entry("*QuotaExceeded*", "An AWS quota was reached: remove what is no longer needed, or ask for a higher quota in Service Quotas."),
+
+            // Invalid input as AWS sees it.
+            Entry("ValidationException", InvalidValueText),
+            Entry("InvalidParameter*", InvalidValueText),
+            Entry("MissingParameter*", InvalidValueText),
+            Entry("InvalidRequestException", InvalidValueText),
+            Entry("BadRequest", InvalidValueText),
+            Entry("SerializationException", OurBugText),
+
+            // Transient faults, timeouts, the network.
+            Entry("RequestTimeout", "AWS did not answer in time, even after retries: check the network to the endpoint ({Region}) and run again."),
+            Entry("RequestTimeoutException", "AWS did not answer in time, even after retries: run again."),
+            Entry("PriorRequestNotComplete", TransientText),
+            Entry("InternalError", TransientText),
+            Entry("InternalFailure", TransientText),
+            Entry("InternalServerError", TransientText),
+            Entry("InternalServerException", TransientText),
+            Entry("ServiceUnavailable", TransientText),
+            Entry("ServiceUnavailableException", TransientText),
+            Entry("BadGateway", TransientText),
+            Entry("GatewayTimeout", TransientText),
+            Entry("NetworkError", "The endpoint could not be reached: check -EndpointUrl (or AWS_ENDPOINT_URL), the proxy and the network; for the sandbox, check that Start-DrSandbox runs."),
+            Entry("MalformedResponse", OurBugText),
+            Entry("PaginationLoop", OurBugText),
+            Entry("Http*", TransientText),
+        };
+
+        /// <summary>The next step when an id has no entry: by kind, so every error record has one.</summary>
+        public static readonly IReadOnlyDictionary<DrErrorKind, string> ByKind = new Dictionary<DrErrorKind, string>
+        {
+            [DrErrorKind.InvalidArgument] = "Change the value the message names and run again.",
+            [DrErrorKind.ObjectNotFound] = NotFoundText,
+            [DrErrorKind.ResourceExists] = ExistsText,
+            [DrErrorKind.LimitsExceeded] = ThrottledText,
+            [DrErrorKind.PermissionDenied] = AccessDeniedText,
+            [DrErrorKind.OperationTimeout] = "Run again, or raise -Timeout.",
+            [DrErrorKind.ConnectionError] = "Check the endpoint, the proxy and the network, and run again.",
+            [DrErrorKind.InvalidOperation] = "Read the message for what AWS refused; run again with -Verbose to see the calls made.",
+        };
+
+        /// <summary>The table entry for an id (exact first, then the first matching pattern), or null.</summary>
+        public static string? Find(string? errorId)
+        {
+            if (string.IsNullOrEmpty(errorId))
+            {
+                return null;
+            }
+
+            foreach (var entry in Table)
+            {
+                if (string.Equals(entry.Key, errorId, StringComparison.Ordinal))
+                {
+                    return entry.Value;
+                }
+            }
+
+            foreach (var entry in Table)
+            {
+                if (entry.Key.IndexOf('*') >= 0 && Matches(entry.Key, errorId!))
+                {
+                    return entry.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The next step for an id, with placeholders filled; falls back on the kind.</summary>
+        public static string For(string? errorId, DrErrorKind kind, string? parameterName = null, string? action = null, string? region = null)
+        {
+            var text = Find(errorId) ?? ByKind[kind];
+            return text
+                .Replace("{Parameter}", string.IsNullOrEmpty(parameterName) ? "the parameter" : parameterName)
+                .Replace("{Action}", string.IsNullOrEmpty(action) ? "this operation" : action)
+                .Replace("{Region}", string.IsNullOrEmpty(region) ? "the region called" : region);
+        }
+
+        /// <summary>For an AWS error: the IAM action (service:Operation) and the region come from the call.</summary>
+        public static string For(AwsServiceException exception)
+        {
+            if (exception == null)
+            {
+                throw new ArgumentNullException(nameof(exception));
+            }
+
+            return For(exception.ErrorCode, DrErrors.KindOf(exception), null, IamAction(exception.Service, exception.Operation), exception.Region);
+        }
+
+        /// <summary>"backup:StartBackupJob": the IAM action a denied call needs.</summary>
+        public static string? IamAction(string? service, string? operation)
+        {
+            if (string.IsNullOrEmpty(service) || string.IsNullOrEmpty(operation))
+            {
+                return null;
+            }
+
+            string prefix;
+            try
+            {
+                prefix = AwsService.FromName(service!).SigningName;
+            }
+            catch (ArgumentException)
+            {
+                prefix = service!.ToLowerInvariant();
+            }
+
+            return prefix + ":" + operation;
+        }
+
+        private static KeyValuePair<string, string> Entry(string id, string text) => new KeyValuePair<string, string>(id, text);
+
+        /// <summary>'*' matches any run of characters (ordinal, case-sensitive, as AWS codes are).</summary>
+        private static bool Matches(string pattern, string text)
+        {
+            var parts = pattern.Split('*');
+            var position = 0;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var part = parts[i];
+                if (part.Length == 0)
+                {
+                    continue;
+                }
+
+                if (i == 0)
+                {
+                    if (!text.StartsWith(part, StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+
+                    position = part.Length;
+                    continue;
+                }
+
+                if (i == parts.Length - 1)
+                {
+                    return text.Length - part.Length >= position && text.EndsWith(part, StringComparison.Ordinal);
+                }
+
+                var found = text.IndexOf(part, position, StringComparison.Ordinal);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                position = found + part.Length;
+            }
+
+            return true;
+        }
+    }
+}
