@@ -58,7 +58,7 @@ Describe 'Get-DrBackupVault' {
         $text = Get-DrBackupVault -BackupVaultName Default | Format-Table | Out-String -Width 120
         $lines = $text -split "`r?`n" | Where-Object { $_.Trim() }
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 120 }
-        $lines[0] | Should -Match 'BackupVaultName\s+RecoveryPoints\s+Locked\s+Created \(UTC\)\s+EncryptionKey'
+        $lines[0] | Should -Match 'BackupVaultName\s+Region\s+RecoveryPoints\s+Locked\s+Created \(UTC\)\s+EncryptionKey'
         $key = (Get-DrBackupVault -BackupVaultName Default).EncryptionKeyArn
         $text | Should -Match ([regex]::Escape($key.Substring($key.LastIndexOf(':') + 1)))
     }

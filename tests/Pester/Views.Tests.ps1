@@ -25,7 +25,7 @@ BeforeAll {
     $points = @(Get-DrRecoveryPoint -BackupVaultName Default)
     $restores = @($points | Restore-DrResource -Wait -Confirm:$false)
     $copies = @($points | Copy-DrRecoveryPoint -DestinationRegion us-west-2 -Confirm:$false)
-    $vault = [BackupDr.Core.Model.BackupVault]@{ BackupVaultName = 'Default'; Region = 'us-east-1'; NumberOfRecoveryPoints = 2; CreationDate = [datetime]::UtcNow }
+    $vault = @(Get-DrBackupVault -BackupVaultName Default)
 
     # Per type: the objects to render and the values that must appear uncut.
     $made = @{
