@@ -39,6 +39,8 @@ namespace BackupDr.Commands
             DrErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             DrErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             DrErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            DrErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            DrErrorKind.InvalidData => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
 
