@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Xml.Linq;
 
 namespace BackupDr.Commands.Tests;
@@ -82,19 +83,92 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         }
     }
 
+    /// <summary>The AWS connection parameters, which only DrAwsCmdlet declares.</summary>
+    public static readonly IReadOnlyList<string> ConnectionParameters = new[] { "Region", "ProfileName", "ProfileLocation", "AccessKey", "SecretKey", "SessionToken", "EndpointUrl" };
+
+    /// <summary>Cmdlets that call no AWS API: they derive from DrCmdlet, not DrAwsCmdlet.</summary>
+    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault" };
+
+    /// <summary>
+    /// Non-AWS cmdlets whose parameters share a connection parameter's name but are their own values:
+    /// Set-DrDefault keeps them, Get-DrDefault shows what a call with them would use, Start-DrSandbox -Region
+    /// is the sandbox's region.
+    /// </summary>
+    public static readonly ISet<string> OwnValueParameters = new HashSet<string>(
+        ConnectionParameters.SelectMany(p => new[] { $"Set-DrDefault -{p}", $"Get-DrDefault -{p}" }).Append("Start-DrSandbox -Region"));
+
+    private static bool DerivesFrom(Type type, string baseName)
+    {
+        for (var t = type.BaseType; t != null; t = t.BaseType)
+        {
+            if (t.Name == baseName && t.Namespace == "BackupDr.Commands")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     [Fact]
-    public void Every_cmdlet_derives_from_DrCmdlet()
+    public void Every_cmdlet_derives_from_DrAwsCmdlet_or_DrCmdlet()
+    {
+        var awsBase = _asm.Assembly.GetType("BackupDr.Commands.DrAwsCmdlet", true)!;
+        Assert.True(DerivesFrom(awsBase, "DrCmdlet"), "DrAwsCmdlet must derive from DrCmdlet");
+        foreach (var c in _asm.Cmdlets)
+        {
+            Assert.True(DerivesFrom(c.Type, "DrCmdlet"), $"{c.Name} does not derive from DrCmdlet");
+            var aws = DerivesFrom(c.Type, "DrAwsCmdlet");
+            if (NonAwsCmdlets.Contains(c.Name))
+            {
+                Assert.False(aws, $"{c.Name} calls no AWS API: derive it from DrCmdlet, not DrAwsCmdlet");
+            }
+            else
+            {
+                Assert.True(aws, $"{c.Name} is not listed in NonAwsCmdlets: an AWS-calling cmdlet derives from DrAwsCmdlet");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_connection_parameters_belong_to_DrAwsCmdlet_alone()
+    {
+        var cmdletBase = _asm.Assembly.GetType("BackupDr.Commands.DrCmdlet", true)!;
+        var awsBase = _asm.Assembly.GetType("BackupDr.Commands.DrAwsCmdlet", true)!;
+        var declared = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+        Assert.Empty(cmdletBase.GetProperties(declared).Select(p => p.Name).Intersect(ConnectionParameters));
+        Assert.Equal(ConnectionParameters.OrderBy(n => n), awsBase.GetProperties(declared).Select(p => p.Name).Intersect(ConnectionParameters).OrderBy(n => n));
+    }
+
+    [Fact]
+    public void A_cmdlet_that_takes_connection_parameters_is_an_AWS_cmdlet()
     {
         foreach (var c in _asm.Cmdlets)
         {
-            var t = c.Type.BaseType;
-            while (t != null && t.Name != "DrCmdlet")
+            var aws = DerivesFrom(c.Type, "DrAwsCmdlet");
+            var names = c.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var p in ConnectionParameters)
             {
-                t = t.BaseType;
+                if (aws)
+                {
+                    Assert.True(names.Contains(p), $"{c.Name} is an AWS cmdlet without -{p}");
+                }
+                else if (names.Contains(p))
+                {
+                    Assert.True(OwnValueParameters.Contains($"{c.Name} -{p}"), $"{c.Name} takes -{p} but calls no AWS API: drop it, or derive from DrAwsCmdlet if it calls AWS");
+                }
             }
-
-            Assert.True(t != null, $"{c.Name} does not derive from DrCmdlet");
         }
+    }
+
+    /// <summary>Regression: Stop-DrSandbox took -AccessKey (and every connection parameter) and ignored it.</summary>
+    [Fact]
+    public void StopDrSandbox_takes_AccessKey_and_ignores_it_regression()
+    {
+        var names = _asm["Stop-DrSandbox"].Parameters.Select(p => p.Name).ToList();
+        Assert.DoesNotContain("AccessKey", names);
+        Assert.Empty(names.Intersect(ConnectionParameters));
+        Assert.Equal(new[] { "Region" }, _asm["Start-DrSandbox"].Parameters.Select(p => p.Name).Intersect(ConnectionParameters));
     }
 
     [Fact]

@@ -47,7 +47,8 @@ Describe 'Wait-DrJob -Timeout' {
     It 'Ctrl+C (pipeline Stop) ends a wait at once' {
         $job = Start-DrBackup -ResourceArn $DbArn
         $ps = [powershell]::Create()
-        $null = $ps.AddScript('param($m, $id) Import-Module $m; Wait-DrJob -JobId $id').AddArgument((Get-BackupDrModulePath)).AddArgument($job.JobId)
+        # A new runspace has its own (empty) session defaults: it is pointed at this sandbox explicitly.
+        $null = $ps.AddScript('param($m, $id, $sb) Import-Module $m; Wait-DrJob -JobId $id -EndpointUrl $sb.EndpointUrl -Region $sb.Region -AccessKey $sb.AccessKey -SecretKey sandbox').AddArgument((Get-BackupDrModulePath)).AddArgument($job.JobId).AddArgument($sb)
         $async = $ps.BeginInvoke()
         Start-Sleep -Milliseconds 1500
         $async.IsCompleted | Should -BeFalse

@@ -13,7 +13,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "DrBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(BackupJob), typeof(CopyJob))]
-    public sealed class StartDrBackupCommand : DrCmdlet
+    public sealed class StartDrBackupCommand : DrAwsCmdlet
     {
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
 

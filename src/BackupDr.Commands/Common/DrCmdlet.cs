@@ -24,90 +24,21 @@ namespace BackupDr.Commands
     }
 
     /// <summary>
-    /// Base of every BackupDr cmdlet: the AWS connection parameters, one resolution of them per call,
-    /// Ctrl+C wired to a CancellationToken, and a pump that replays work done on other threads
-    /// (output, verbose, progress, errors) on the pipeline thread, where PowerShell requires it.
+    /// Base of every BackupDr cmdlet: the runspace's BackupDr state, Ctrl+C wired to a CancellationToken,
+    /// and a pump that replays work done on other threads (output, verbose, progress, errors) on the
+    /// pipeline thread, where PowerShell requires it. Cmdlets that call no AWS API derive from it directly.
     /// </summary>
     public abstract class DrCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private BlockingCollection<Action>? _queue;
-        private AwsContext? _context;
-        private AwsClientSet? _clients;
-
-        /// <summary>AWS region, e.g. eu-west-1. Default: Set-DrDefault, AWS_REGION, AWS_DEFAULT_REGION, the profile.</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(RegionCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? Region { get; set; }
-
-        /// <summary>Named profile from the shared AWS credentials/config files (assume-role and SSO profiles work).</summary>
-        [Parameter]
-        [ArgumentCompleter(typeof(ProfileCompleter))]
-        [ValidateNotNullOrEmpty]
-        public string? ProfileName { get; set; }
-
-        /// <summary>Path of a shared credentials file to read instead of ~/.aws/credentials.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ProfileLocation { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? AccessKey { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? SecretKey { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? SessionToken { get; set; }
-
-        /// <summary>Service endpoint, e.g. a sandbox or moto_server URL. Default: AWS_ENDPOINT_URL_* / AWS_ENDPOINT_URL / public endpoint.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EndpointUrl { get; set; }
+        private DrRunspaceState? _state;
 
         /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         protected CancellationToken CancellationToken => _cancellation.Token;
 
-        /// <summary>The resolved AWS context (region, credentials, endpoints) for this call.</summary>
-        protected AwsContext Context => _context ??= ResolveContext();
-
-        /// <summary>Typed clients for this call; AWS calls are logged with -Verbose.</summary>
-        protected AwsClientSet Clients => _clients ??= ClientFactory.Create(Context, record => Post(() => WriteVerbose(record.ToString())));
-
-        /// <summary>Replaced only by tests of the module; production uses the HTTP clients.</summary>
-        public static IAwsClientFactory ClientFactory { get; set; } = AwsClientFactory.Default;
-
-        /// <summary>Options the user passed explicitly on this call.</summary>
-        protected AwsContextOptions ExplicitOptions() => new AwsContextOptions
-        {
-            Region = Region,
-            ProfileName = ProfileName,
-            ProfileLocation = ProfileLocation,
-            AccessKey = AccessKey,
-            SecretKey = SecretKey,
-            SessionToken = SessionToken,
-            EndpointUrl = EndpointUrl,
-        };
-
-        private AwsContext ResolveContext()
-        {
-            try
-            {
-                var ctx = DrSession.Resolve(ExplicitOptions());
-                WriteVerbose($"Region {ctx.Region} (from {ctx.RegionSource}); credentials from {ctx.CredentialSource}.");
-                WriteDebug($"Endpoints: Backup {ctx.GetEndpoint(AwsService.Backup)}; RDS {ctx.GetEndpoint(AwsService.Rds)}; EC2 {ctx.GetEndpoint(AwsService.Ec2)}.");
-                return ctx;
-            }
-            catch (AwsConfigurationException ex)
-            {
-                ThrowTerminatingError(DrErrorRecords.From(ex, ex.Value));
-                throw; // unreachable: ThrowTerminatingError always throws
-            }
-        }
+        /// <summary>This runspace's defaults, polling interval, client factory and sandbox (never the process's).</summary>
+        private protected DrRunspaceState DrState => _state ??= DrRunspaceState.Of(SessionState);
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
@@ -117,9 +48,7 @@ namespace BackupDr.Commands
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
-            // Clients (and the context under them) are made here, on the pipeline thread: resolving them may
-            // write verbose records or a terminating error, which PowerShell allows only on this thread.
-            _ = Clients;
+            BeforeRun();
             var queue = new BlockingCollection<Action>();
             var previous = _queue;
             _queue = queue;
@@ -172,6 +101,11 @@ namespace BackupDr.Commands
             }
         }
 
+        /// <summary>Runs on the pipeline thread before the work of <see cref="Run{T}"/> starts.</summary>
+        private protected virtual void BeforeRun()
+        {
+        }
+
         protected void Run(Func<CancellationToken, Task> work) => Run<bool>(async ct =>
         {
             await work(ct).ConfigureAwait(false);
@@ -220,6 +154,108 @@ namespace BackupDr.Commands
             }
         }
 
+        /// <summary>Writes a non-terminating error built from any BackupDr or AWS exception.</summary>
+        protected void WriteDrError(Exception ex, object? target) => WriteError(DrErrorRecords.From(ex, target));
+
+        /// <summary>Throws a terminating error built from any BackupDr or AWS exception.</summary>
+        protected void ThrowDrError(Exception ex, object? target) => ThrowTerminatingError(DrErrorRecords.From(ex, target));
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _cancellation.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Base of the cmdlets that call AWS: the connection parameters, one resolution of them per call over
+    /// the runspace's session defaults (with where each value came from), the clients, and job waits.
+    /// </summary>
+    public abstract class DrAwsCmdlet : DrCmdlet
+    {
+        private AwsContext? _context;
+        private AwsClientSet? _clients;
+
+        /// <summary>AWS region, e.g. eu-west-1. Default: Set-DrDefault, AWS_REGION, AWS_DEFAULT_REGION, the profile.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        /// <summary>Named profile from the shared AWS credentials/config files (assume-role and SSO profiles work).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ProfileCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileName { get; set; }
+
+        /// <summary>Path of a shared credentials file to read instead of ~/.aws/credentials.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ProfileLocation { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? AccessKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SecretKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SessionToken { get; set; }
+
+        /// <summary>Service endpoint, e.g. a sandbox or moto_server URL. Default: AWS_ENDPOINT_URL_* / AWS_ENDPOINT_URL / public endpoint.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EndpointUrl { get; set; }
+
+        /// <summary>The resolved AWS context (region, credentials, endpoints) for this call.</summary>
+        protected AwsContext Context => _context ??= ResolveContext();
+
+        /// <summary>Typed clients for this call; AWS calls are logged with -Verbose.</summary>
+        protected AwsClientSet Clients => _clients ??= DrState.ClientFactory.Create(Context, record => Post(() => WriteVerbose(record.ToString())));
+
+        /// <summary>Options the user passed explicitly on this call.</summary>
+        protected AwsContextOptions ExplicitOptions() => new AwsContextOptions
+        {
+            Region = Region,
+            ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation,
+            AccessKey = AccessKey,
+            SecretKey = SecretKey,
+            SessionToken = SessionToken,
+            EndpointUrl = EndpointUrl,
+        };
+
+        private AwsContext ResolveContext()
+        {
+            try
+            {
+                var ctx = DrState.Resolve(ExplicitOptions());
+                WriteVerbose($"Region {ctx.Region} (from {ctx.RegionSource}); credentials from {ctx.CredentialSource}.");
+                WriteDebug($"Endpoints: Backup {ctx.GetEndpoint(AwsService.Backup)}; RDS {ctx.GetEndpoint(AwsService.Rds)}; EC2 {ctx.GetEndpoint(AwsService.Ec2)}.");
+                return ctx;
+            }
+            catch (AwsConfigurationException ex)
+            {
+                ThrowTerminatingError(DrErrorRecords.From(ex, ex.Value));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
+        }
+
+        // Clients (and the context under them) are made here, on the pipeline thread: resolving them may
+        // write verbose records or a terminating error, which PowerShell allows only on this thread.
+        private protected override void BeforeRun() => _ = Clients;
+
         /// <summary>Progress activity ids of job waits start here (one line per job).</summary>
         protected const int WaitActivityId = 0x0DB0;
 
@@ -246,12 +282,13 @@ namespace BackupDr.Commands
 
             // Resolved here, on the pipeline thread: resolution may write verbose records or terminate.
             var clients = Clients;
+            var pollInterval = DrState.PollInterval;
             try
             {
                 return Run(ct => JobWaiter.WaitAllAsync(
                     jobs,
                     (job, token) => JobWaiter.RefreshAsync(clients.ForRegion(string.IsNullOrEmpty(job.Region) ? clients.Context.Region : job.Region).Backup, job, token),
-                    DrPolling.Interval,
+                    pollInterval,
                     timeout,
                     progress,
                     SystemClock.Instance,
@@ -293,17 +330,14 @@ namespace BackupDr.Commands
         private static string ToPascal(string state) =>
             string.IsNullOrEmpty(state) ? "Unknown" : state.Substring(0, 1).ToUpperInvariant() + state.Substring(1).ToLowerInvariant();
 
-        /// <summary>Writes a non-terminating error built from any BackupDr or AWS exception.</summary>
-        protected void WriteDrError(Exception ex, object? target) => WriteError(DrErrorRecords.From(ex, target));
-
-        /// <summary>Throws a terminating error built from any BackupDr or AWS exception.</summary>
-        protected void ThrowDrError(Exception ex, object? target) => ThrowTerminatingError(DrErrorRecords.From(ex, target));
-
-        public void Dispose()
+        protected override void Dispose(bool disposing)
         {
-            _clients?.Dispose();
-            _cancellation.Dispose();
-            GC.SuppressFinalize(this);
+            if (disposing)
+            {
+                _clients?.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

@@ -43,6 +43,8 @@ namespace BackupDr.Commands
             DrErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             DrErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
             DrErrorKind.ConnectionError => ErrorCategory.ConnectionError,
+            DrErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
+            DrErrorKind.InvalidData => ErrorCategory.InvalidData,
             _ => ErrorCategory.NotSpecified,
         };
 

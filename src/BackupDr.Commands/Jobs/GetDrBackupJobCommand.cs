@@ -12,7 +12,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrBackupJob", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(BackupJob))]
-    public sealed class GetDrBackupJobCommand : DrCmdlet
+    public sealed class GetDrBackupJobCommand : DrAwsCmdlet
     {
         private const string ListSet = "List";
         private const string IdSet = "ById";

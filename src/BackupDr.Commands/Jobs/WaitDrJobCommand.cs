@@ -12,7 +12,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "DrJob", DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(BackupJob), typeof(RestoreJob), typeof(CopyJob))]
-    public sealed class WaitDrJobCommand : DrCmdlet
+    public sealed class WaitDrJobCommand : DrAwsCmdlet
     {
         private const string ObjectSet = "Job";
         private const string IdSet = "ById";

@@ -13,7 +13,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "DrRecoveryPoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RegionSet)]
     [OutputType(typeof(CopyJob))]
-    public sealed class CopyDrRecoveryPointCommand : DrCmdlet
+    public sealed class CopyDrRecoveryPointCommand : DrAwsCmdlet
     {
         private const string RegionSet = "ToRegion";
         private const string VaultArnSet = "ToVaultArn";

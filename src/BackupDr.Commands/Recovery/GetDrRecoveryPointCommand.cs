@@ -11,7 +11,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrRecoveryPoint", DefaultParameterSetName = VaultSet)]
     [OutputType(typeof(RecoveryPoint))]
-    public sealed class GetDrRecoveryPointCommand : DrCmdlet
+    public sealed class GetDrRecoveryPointCommand : DrAwsCmdlet
     {
         private const string VaultSet = "ByVault";
         private const string ResourceSet = "ByResource";

@@ -15,7 +15,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ArnSet)]
     [OutputType(typeof(RestoreJob))]
-    public sealed class RestoreDrResourceCommand : DrCmdlet
+    public sealed class RestoreDrResourceCommand : DrAwsCmdlet
     {
         private const string ArnSet = "ByArn";
         private const string ObjectSet = "ByObject";

@@ -15,7 +15,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrBackupReport")]
     [OutputType(typeof(BackupReport))]
-    public sealed class GetDrBackupReportCommand : DrCmdlet
+    public sealed class GetDrBackupReportCommand : DrAwsCmdlet
     {
         /// <summary>A DateTime, or a TimeSpan meaning "that long ago". Default: 7 days. AWS keeps 30 days of job history.</summary>
         [Parameter(Position = 0)]

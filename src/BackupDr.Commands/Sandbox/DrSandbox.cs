@@ -46,38 +46,13 @@ namespace BackupDr.Commands
         public void ClearRequestLog() => Server.ClearRequestLog();
     }
 
-    /// <summary>The sandbox of this PowerShell process, if one runs.</summary>
+    /// <summary>
+    /// The credentials a session uses against its sandbox. Which sandbox runs is per runspace
+    /// (<see cref="DrRunspaceState.Sandbox"/>), so parallel runspaces each run their own.
+    /// </summary>
     internal static class SandboxSession
     {
         public const string AccessKey = "AKIASANDBOX000000000";
         public const string SecretKey = "sandbox-secret-key-not-a-real-secret";
-
-        private static readonly object Gate = new object();
-
-        public static DrSandbox? Current { get; private set; }
-
-        public static bool TrySet(DrSandbox sandbox)
-        {
-            lock (Gate)
-            {
-                if (Current != null && Current.IsRunning)
-                {
-                    return false;
-                }
-
-                Current = sandbox;
-                return true;
-            }
-        }
-
-        public static DrSandbox? Take()
-        {
-            lock (Gate)
-            {
-                var current = Current;
-                Current = null;
-                return current;
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using System.Net.Sockets;
 using BackupDr.Core.Aws;
 using BackupDr.Core.Operations;
 using BackupDr.Sandbox;
@@ -15,6 +16,12 @@ namespace BackupDr.Commands
     [OutputType(typeof(DrSandbox))]
     public sealed class StartDrSandboxCommand : DrCmdlet
     {
+        /// <summary>The sandbox's region (the sandbox answers in every region; this one becomes the session default).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
         /// <summary>TCP port on 127.0.0.1 (0, the default, picks a free one).</summary>
         [Parameter]
         [ValidateRange(0, 65535)]
@@ -56,7 +63,7 @@ namespace BackupDr.Commands
 
         protected override void EndProcessing()
         {
-            var region = Region ?? DrSession.Defaults?.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
+            var region = Region ?? DrState.Defaults?.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
             var options = new SandboxOptions
             {
                 Port = Port,
@@ -74,20 +81,23 @@ namespace BackupDr.Commands
                 AwsContext.ValidateRegion(region, "-Region");
                 if (options.SeedPath != null && !File.Exists(options.SeedPath))
                 {
-                    throw new ArgumentException($"The seed file '{options.SeedPath}' does not exist.", nameof(SeedPath));
+                    throw new DrValidationException("SandboxSeedNotFound", nameof(SeedPath), options.SeedPath, $"The seed file '{options.SeedPath}' does not exist.", DrErrorKind.ObjectNotFound);
                 }
 
                 options.Validate();
             }
-            catch (Exception ex) when (ex is ArgumentException || ex is AwsConfigurationException || ex is InvalidOperationException)
+            catch (Exception ex) when (ex is ArgumentException || ex is AwsConfigurationException || ex is DrException || ex is InvalidOperationException)
             {
                 ThrowDrError(ex, SeedPath ?? region);
                 return;
             }
 
-            if (SandboxSession.Current != null && SandboxSession.Current.IsRunning)
+            var running = DrState.Sandbox;
+            if (running != null && running.IsRunning)
             {
-                ThrowDrError(new DrValidationException("SandboxAlreadyRunning", null, SandboxSession.Current.EndpointUrl, $"A sandbox already runs at {SandboxSession.Current.EndpointUrl}. Stop it with Stop-DrSandbox first.", DrErrorKind.ResourceExists), SandboxSession.Current.EndpointUrl);
+                ThrowDrError(
+                    new DrValidationException("SandboxAlreadyRunning", null, running.EndpointUrl, $"A sandbox already runs in this session at {running.EndpointUrl}. Stop it with Stop-DrSandbox first.", DrErrorKind.InvalidOperation),
+                    running.EndpointUrl);
                 return;
             }
 
@@ -103,15 +113,11 @@ namespace BackupDr.Commands
             }
             catch (Exception ex)
             {
-                var record = new ErrorRecord(ex, "SandboxStartFailed", ErrorCategory.OpenError, SeedPath ?? (object)Port)
-                {
-                    ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = DrRecommendations.For("SandboxStartFailed", DrErrorKind.InvalidOperation) },
-                };
-                ThrowTerminatingError(record);
+                ThrowDrError(StartFailure(ex, options), ex is SandboxSeedException ? options.SeedPath : (object)Port);
                 return;
             }
 
-            var previous = DrSession.Exchange(new AwsContextOptions
+            var previous = DrState.Exchange(new AwsContextOptions
             {
                 Region = region,
                 EndpointUrl = server.Endpoint.ToString().TrimEnd('/'),
@@ -119,11 +125,21 @@ namespace BackupDr.Commands
                 SecretKey = SandboxSession.SecretKey,
                 Origin = "sandbox",
             });
-            var sandbox = new DrSandbox(server, region, previous, DrPolling.Interval);
-            SandboxSession.TrySet(sandbox);
-            DrPolling.Interval = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(1000, JobDuration.TotalMilliseconds / 10)));
+            var sandbox = new DrSandbox(server, region, previous, DrState.PollInterval);
+            DrState.Sandbox = sandbox;
+            DrState.PollInterval = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(1000, JobDuration.TotalMilliseconds / 10)));
             WriteVerbose($"Sandbox at {sandbox.EndpointUrl} ({region}); every BackupDr cmdlet now uses it until Stop-DrSandbox.");
             WriteObject(sandbox);
         }
+
+        /// <summary>Why the sandbox did not start, as a BackupDr error with a stable id (the cause kept as the inner exception).</summary>
+        private static DrException StartFailure(Exception ex, SandboxOptions options) => ex switch
+        {
+            SandboxSeedException seed => new DrValidationException(
+                "SandboxSeedInvalid", nameof(SeedPath), options.SeedPath, $"The seed file is not valid: {seed.Message}", DrErrorKind.InvalidData, seed),
+            SocketException socket when socket.SocketErrorCode == SocketError.AddressAlreadyInUse => new DrValidationException(
+                "SandboxPortInUse", nameof(Port), options.Port, $"Port {options.Port} on 127.0.0.1 is already in use. Pick another -Port, or 0 for a free one.", DrErrorKind.ResourceBusy, socket),
+            _ => new DrException("SandboxStartFailed", null, options.Port, $"The sandbox did not start: {ex.Message}", DrErrorKind.InvalidOperation, ex),
+        };
     }
 }

@@ -3,7 +3,7 @@ using BackupDr.Core.Aws;
 
 namespace BackupDr.Commands
 {
-    /// <summary>Stops the session's sandbox and puts back the session defaults that were in force before it.</summary>
+    /// <summary>Stops this session's (runspace's) sandbox and puts back the session defaults that were in force before it.</summary>
     [Cmdlet(VerbsLifecycle.Stop, "DrSandbox", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(DrSandbox))]
     public sealed class StopDrSandboxCommand : DrCmdlet
@@ -13,7 +13,7 @@ namespace BackupDr.Commands
 
         protected override void EndProcessing()
         {
-            var current = SandboxSession.Current;
+            var current = DrState.Sandbox;
             if (current == null)
             {
                 WriteVerbose("No sandbox is running.");
@@ -25,11 +25,11 @@ namespace BackupDr.Commands
                 return;
             }
 
-            SandboxSession.Take();
+            DrState.Sandbox = null;
             current.Server.Dispose();
             current.IsRunning = false;
-            DrSession.Exchange(current.PreviousDefaults);
-            DrPolling.Interval = current.PreviousPollInterval;
+            DrState.Exchange(current.PreviousDefaults);
+            DrState.PollInterval = current.PreviousPollInterval;
             WriteVerbose($"Sandbox at {current.EndpointUrl} stopped; session defaults restored.");
             if (PassThru)
             {

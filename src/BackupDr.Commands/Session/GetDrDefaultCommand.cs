@@ -9,13 +9,12 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrDefault")]
     [OutputType(typeof(DrDefaults))]
-    public sealed class GetDrDefaultCommand : DrCmdlet
+    public sealed class GetDrDefaultCommand : DrDefaultCmdlet
     {
         protected override void EndProcessing()
         {
             // Without parameters show the defaults as kept, with their origin (Over would relabel them "parameter").
-            var given = Region != null || ProfileName != null || ProfileLocation != null || AccessKey != null || SecretKey != null || SessionToken != null || EndpointUrl != null;
-            WriteObject(DrDefaults.From(given ? ExplicitOptions().Over(DrSession.Defaults) : DrSession.Defaults));
+            WriteObject(DrDefaults.From(AnyGiven ? GivenOptions().Over(DrState.Defaults) : DrState.Defaults));
         }
     }
 }

@@ -9,7 +9,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DrDefault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(DrDefaults))]
-    public sealed class SetDrDefaultCommand : DrCmdlet
+    public sealed class SetDrDefaultCommand : DrDefaultCmdlet
     {
         /// <summary>Forget all session defaults.</summary>
         [Parameter]
@@ -24,7 +24,7 @@ namespace BackupDr.Commands
             {
                 if (ShouldProcess("BackupDr session defaults", "Clear"))
                 {
-                    DrSession.Exchange(null);
+                    DrState.Exchange(null);
                 }
 
                 if (PassThru)
@@ -35,7 +35,7 @@ namespace BackupDr.Commands
                 return;
             }
 
-            var merged = ExplicitOptions().Over(DrSession.Defaults);
+            var merged = GivenOptions().Over(DrState.Defaults);
             merged.Origin = "session default";
             merged.RegionOrigin = null;
             merged.EndpointOrigin = null;
@@ -56,12 +56,12 @@ namespace BackupDr.Commands
 
             if (ShouldProcess("BackupDr session defaults", $"Set {merged}"))
             {
-                DrSession.Exchange(merged);
+                DrState.Exchange(merged);
             }
 
             if (PassThru)
             {
-                WriteObject(DrDefaults.From(DrSession.Defaults));
+                WriteObject(DrDefaults.From(DrState.Defaults));
             }
         }
     }

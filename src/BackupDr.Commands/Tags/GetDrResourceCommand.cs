@@ -11,7 +11,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrResource")]
     [OutputType(typeof(DrResource))]
-    public sealed class GetDrResourceCommand : DrCmdlet
+    public sealed class GetDrResourceCommand : DrAwsCmdlet
     {
         /// <summary>Only resources carrying all of these tags, e.g. @{ Backup = 'daily' }.</summary>
         [Parameter(Position = 0)]

@@ -15,7 +15,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DrBackupTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ArnSet)]
     [OutputType(typeof(TagChangeResult))]
-    public sealed class SetDrBackupTagCommand : DrCmdlet
+    public sealed class SetDrBackupTagCommand : DrAwsCmdlet
     {
         private const string ArnSet = "ByArn";
         private const string InstanceSet = "ByInstanceId";

@@ -11,7 +11,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrBackupVault")]
     [OutputType(typeof(BackupVault))]
-    public sealed class GetDrBackupVaultCommand : DrCmdlet
+    public sealed class GetDrBackupVaultCommand : DrAwsCmdlet
     {
         /// <summary>The one vault to describe; without it every vault of the region is listed.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]

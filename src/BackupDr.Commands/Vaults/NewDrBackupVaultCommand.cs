@@ -12,7 +12,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "DrBackupVault", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(BackupVault))]
-    public sealed class NewDrBackupVaultCommand : DrCmdlet
+    public sealed class NewDrBackupVaultCommand : DrAwsCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]

@@ -4,18 +4,24 @@ using System.Threading;
 namespace BackupDr.Core.Aws
 {
     /// <summary>
-    /// Process-wide defaults that every BackupDr cmdlet starts from (Set-DrDefault, Start-DrSandbox), so a
-    /// runbook names its region, profile or endpoint once. Explicit parameters always win.
+    /// What one PowerShell runspace remembers between BackupDr calls: the session defaults (Set-DrDefault,
+    /// Start-DrSandbox), the polling interval of waits and the client factory. The cmdlet layer keeps one per
+    /// runspace and hands it to Core as a plain object, so parallel runspaces never share it.
     /// </summary>
-    public static class DrSession
+    public class DrSessionState
     {
-        private static AwsContextOptions? _defaults;
+        /// <summary>How often waits poll AWS when nothing (such as the sandbox) shortened it.</summary>
+        public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(15);
 
-        /// <summary>The current defaults, or null when none were set.</summary>
-        public static AwsContextOptions? Defaults => Volatile.Read(ref _defaults)?.Clone();
+        private AwsContextOptions? _defaults;
+        private long _pollTicks = DefaultPollInterval.Ticks;
+        private IAwsClientFactory _clientFactory = AwsClientFactory.Default;
+
+        /// <summary>A copy of the current defaults, or null when none were set; internal because it holds the secret key.</summary>
+        internal AwsContextOptions? Defaults => Volatile.Read(ref _defaults)?.Clone();
 
         /// <summary>Replaces the defaults and returns the previous ones (so Stop-DrSandbox can put them back).</summary>
-        public static AwsContextOptions? Exchange(AwsContextOptions? defaults)
+        internal AwsContextOptions? Exchange(AwsContextOptions? defaults)
         {
             var copy = defaults?.Clone();
             if (copy != null)
@@ -26,11 +32,37 @@ namespace BackupDr.Core.Aws
             return Interlocked.Exchange(ref _defaults, copy);
         }
 
-        /// <summary>Resolves a context from explicit options over the session defaults.</summary>
-        public static AwsContext Resolve(AwsContextOptions explicitOptions, IAwsEnvironment? environment = null)
+        /// <summary>Resolves a context from explicit options over these defaults.</summary>
+        public AwsContext Resolve(AwsContextOptions explicitOptions, IAwsEnvironment? environment = null)
         {
-            var defaults = Volatile.Read(ref _defaults);
-            return AwsContext.Resolve(explicitOptions.Over(defaults), environment);
+            if (explicitOptions == null)
+            {
+                throw new ArgumentNullException(nameof(explicitOptions));
+            }
+
+            return AwsContext.Resolve(explicitOptions.Over(Volatile.Read(ref _defaults)), environment);
+        }
+
+        /// <summary>How often waits poll AWS; the sandbox shortens it while it runs.</summary>
+        public TimeSpan PollInterval
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _pollTicks));
+            set
+            {
+                if (value <= TimeSpan.Zero)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The polling interval must be positive.");
+                }
+
+                Interlocked.Exchange(ref _pollTicks, value.Ticks);
+            }
+        }
+
+        /// <summary>Makes the clients of every call; tests of the module put a fake here.</summary>
+        public IAwsClientFactory ClientFactory
+        {
+            get => Volatile.Read(ref _clientFactory);
+            set => Volatile.Write(ref _clientFactory, value ?? throw new ArgumentNullException(nameof(value)));
         }
     }
 }
@@ -58,20 +90,5 @@ namespace BackupDr.Core.Aws
             HasSecretKey = !string.IsNullOrEmpty(options?.SecretKey),
             Origin = options?.Origin,
         };
-    }
-}
-
-namespace BackupDr.Core.Aws
-{
-    /// <summary>How often waits poll AWS; the sandbox shortens it while it runs.</summary>
-    public static class DrPolling
-    {
-        private static long _ticks = TimeSpan.FromSeconds(15).Ticks;
-
-        public static TimeSpan Interval
-        {
-            get => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
-            set => Interlocked.Exchange(ref _ticks, value.Ticks);
-        }
     }
 }

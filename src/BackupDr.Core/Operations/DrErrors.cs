@@ -29,6 +29,12 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Anything else AWS refused: the request was valid but not possible in the current state.</summary>
         InvalidOperation,
+
+        /// <summary>What is needed is held by someone else (a port in use).</summary>
+        ResourceBusy,
+
+        /// <summary>A file's content is not what it must be (a sandbox seed file); the message names the line.</summary>
+        InvalidData,
     }
 
     /// <summary>Base of BackupDr's own errors: a stable id, the parameter to fix and the offending value, so error records are actionable.</summary>
