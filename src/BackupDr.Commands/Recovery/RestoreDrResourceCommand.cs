@@ -13,7 +13,7 @@ namespace BackupDr.Commands
     /// metadata, applies typed overrides, refuses to restore over an existing name, starts the restore
     /// job and, with -Wait, reports the duration and the new resource's ARN.
     /// </summary>
-    [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ArnSet)]
+    [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(RestoreJob))]
     public sealed class RestoreDrResourceCommand : DrCmdlet
     {
