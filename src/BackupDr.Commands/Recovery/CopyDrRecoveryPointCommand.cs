@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
-using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
 
@@ -13,7 +12,7 @@ namespace BackupDr.Commands
     /// metadata, applies typed overrides, refuses to restore over an existing name, starts the restore
     /// job and, with -Wait, reports the duration and the new resource's ARN.
     /// </summary>
-    [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ArnSet)]
+    [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(RestoreJob))]
     public sealed class RestoreDrResourceCommand : DrAwsCmdlet
     {
