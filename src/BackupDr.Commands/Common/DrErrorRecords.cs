@@ -39,6 +39,7 @@ namespace BackupDr.Commands
             DrErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             DrErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             DrErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            DrErrorKind.ConnectionError => ErrorCategory.ConnectionError,
             _ => ErrorCategory.NotSpecified,
         };
 

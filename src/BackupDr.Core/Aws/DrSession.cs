@@ -11,7 +11,7 @@ namespace BackupDr.Core.Aws
     {
         private static AwsContextOptions? _defaults;
 
-        /// <summary>The current defaults, or null when none were set.</summary>
+        /// <summary>The current defaults, or null when none were set (the secret key and token are not readable from them).</summary>
         public static AwsContextOptions? Defaults => Volatile.Read(ref _defaults)?.Clone();
 
         /// <summary>Replaces the defaults and returns the previous ones (so Stop-DrSandbox can put them back).</summary>
@@ -53,7 +53,7 @@ namespace BackupDr.Core.Aws
         {
             Region = options?.Region,
             ProfileName = options?.ProfileName,
-            EndpointUrl = options?.EndpointUrl,
+            EndpointUrl = UrlRedaction.Redact(options?.EndpointUrl),
             AccessKey = string.IsNullOrEmpty(options?.AccessKey) ? null : AwsContextOptions.Redact(options!.AccessKey),
             HasSecretKey = !string.IsNullOrEmpty(options?.SecretKey),
             Origin = options?.Origin,
