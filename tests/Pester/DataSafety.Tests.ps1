@@ -104,3 +104,143 @@ Describe 'Secrets' {
         $all | Should -Not -Match ([regex]::Escape($token))
     }
 }
+
+Describe 'Tags' {
+    It 'Null tag value writes an empty value regression: <Name> refuses @{ k = $null }, nothing sent' -ForEach @(
+        @{ Name = 'Set-DrBackupTag -Tag'; Class = 'SetDrBackupTagCommand'; Call = { Set-DrBackupTag -ResourceArn $VolumeArn -Tag @{ Owner = $null } } }
+        @{ Name = 'Start-DrBackup -RecoveryPointTag'; Class = 'StartDrBackupCommand'; Call = { Start-DrBackup -ResourceArn $VolumeArn, $DbArn -RecoveryPointTag @{ Owner = $null } } }
+        @{ Name = 'Get-DrResource -Tag'; Class = 'GetDrResourceCommand'; Call = { Get-DrResource -Tag @{ Owner = $null } } }
+    ) {
+        $err = Invoke-Bad $Call
+        $err.FullyQualifiedErrorId | Should -BeLike "NullTagValue,BackupDr.Commands.$Class*"
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match "'Owner' is \`$null"
+        $script:terminated | Should -BeTrue
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'Null tag value writes an empty value regression: positive control, an empty string value is sent' {
+        $sb.ClearRequestLog()
+        Set-DrBackupTag -ResourceArn $VolumeArn -Tag @{ Owner = '' }
+        Get-SentOperations | Should -Contain 'CreateTags'
+        (Get-DrResource -ResourceType EBS | Where-Object ResourceArn -eq $VolumeArn).Tags['Owner'] | Should -Be ''
+
+        $sb.ClearRequestLog()
+        $job = Start-DrBackup -ResourceArn $VolumeArn -RecoveryPointTag @{ Owner = 'ops' }
+        $job.ResourceArn | Should -Be $VolumeArn
+        Get-SentOperations | Should -Contain 'StartBackupJob'
+    }
+}
+
+Describe 'Reports and time windows' {
+    It 'HtmlPath in a missing folder regression: refused up front with HtmlPathFolderNotFound, nothing sent' {
+        $path = Join-Path $TestDrive 'no-such-folder/report.html'
+        $err = Invoke-Bad { Get-DrBackupReport -HtmlPath $path }
+        $err.FullyQualifiedErrorId | Should -BeLike 'HtmlPathFolderNotFound,BackupDr.Commands.GetDrBackupReportCommand*'
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.Exception.Message | Should -Match 'no-such-folder'
+        $script:terminated | Should -BeTrue
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'HtmlPath in a missing folder regression: positive control, an existing folder gets the page' {
+        $path = Join-Path $TestDrive 'report.html'
+        $sb.ClearRequestLog()
+        $report = Get-DrBackupReport -HtmlPath $path
+        $report | Should -Not -BeNullOrEmpty
+        Get-SentOperations | Should -Contain 'ListBackupJobs'
+        Get-Content -LiteralPath $path -Raw | Should -Match '<!DOCTYPE html>'
+    }
+
+    It 'HtmlPath write failure loses the report regression: the report is still emitted, with an HtmlReportWriteFailed error' {
+        $path = Join-Path $TestDrive (('r' * 300) + '.html')
+        $errs = $null
+        $out = Get-DrBackupReport -HtmlPath $path -ErrorVariable errs -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $out.GetType().Name | Should -Be 'BackupReport'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'HtmlReportWriteFailed,BackupDr.Commands.GetDrBackupReportCommand*'
+        $errs[0].Exception.InnerException | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Vault typo gives 0 jobs and no warning regression: <Name> with a missing vault is BackupVaultNotFound' -ForEach @(
+        @{ Name = 'Get-DrBackupReport'; Class = 'GetDrBackupReportCommand'; Call = { Get-DrBackupReport -BackupVaultName Defualt } }
+        @{ Name = 'Get-DrBackupJob'; Class = 'GetDrBackupJobCommand'; Call = { Get-DrBackupJob -BackupVaultName Defualt } }
+    ) {
+        $err = Invoke-Bad $Call
+        $err.FullyQualifiedErrorId | Should -BeLike "BackupVaultNotFound,BackupDr.Commands.$Class*"
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err.TargetObject | Should -Be 'Defualt'
+        $err.Exception.Message | Should -Match "'Defualt'"
+        $err.Exception.Message | Should -Match 'list-backup-vaults'
+    }
+
+    It 'Vault typo gives 0 jobs and no warning regression: positive control, the real vault reports without error or warning' {
+        $Error.Clear()
+        $warnings = $null
+        $report = Get-DrBackupReport -BackupVaultName Default -WarningVariable warnings -ErrorAction Stop
+        $report.BackupVaultName | Should -Be 'Default'
+        $warnings | Should -BeNullOrEmpty
+        { Get-DrBackupJob -BackupVaultName Default -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'Until before Since not checked regression: refused with UntilBeforeSince before sending' {
+        $err = Invoke-Bad { Get-DrBackupJob -Since (New-TimeSpan -Days 1) -Until (New-TimeSpan -Days 2) }
+        $err.FullyQualifiedErrorId | Should -BeLike 'UntilBeforeSince,BackupDr.Commands.GetDrBackupJobCommand*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.ParameterName | Should -Be 'Until'
+        $script:terminated | Should -BeTrue
+        $sb.Requests.Count | Should -Be 0
+
+        # Positive control: the same window the right way round is sent.
+        $sb.ClearRequestLog()
+        $null = Get-DrBackupJob -Since (New-TimeSpan -Days 2) -Until (New-TimeSpan -Days 1)
+        Get-SentOperations | Should -Contain 'ListBackupJobs'
+    }
+
+    It 'SinceInFuture terminating in one cmdlet and not another regression: terminating in <Name>' -ForEach @(
+        @{ Name = 'Get-DrBackupReport'; Call = { Get-DrBackupReport -Since (Get-Date).AddDays(1) } }
+        @{ Name = 'Get-DrBackupJob'; Call = { Get-DrBackupJob -Since (Get-Date).AddDays(1) } }
+        @{ Name = 'Get-DrRecoveryPoint'; Call = { Get-DrRecoveryPoint -BackupVaultName Default -Since (Get-Date).AddDays(1) } }
+        @{ Name = 'Get-DrRecoveryPoint (negative TimeSpan)'; Call = { Get-DrRecoveryPoint -BackupVaultName Default -Since (New-TimeSpan -Hours -1) } }
+    ) {
+        $err = Invoke-Bad $Call
+        $err.FullyQualifiedErrorId | Should -BeLike 'SinceInFuture,*'
+        $script:terminated | Should -BeTrue
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'Since and Until typed object regression: <Command> -<Parameter> is a DateTime with a transformation' -ForEach @(
+        @{ Command = 'Get-DrBackupJob'; Parameter = 'Since' }
+        @{ Command = 'Get-DrBackupJob'; Parameter = 'Until' }
+        @{ Command = 'Get-DrBackupReport'; Parameter = 'Since' }
+        @{ Command = 'Get-DrRecoveryPoint'; Parameter = 'Since' }
+    ) {
+        $p = (Get-Command $Command).Parameters[$Parameter]
+        $p.ParameterType | Should -Be ([Nullable[datetime]])
+        @($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentTransformationAttribute] }).Count | Should -Be 1
+    }
+
+    It 'Since and Until typed object regression: <Value> is accepted' -ForEach @(
+        @{ Value = 'a TimeSpan'; Arg = (New-TimeSpan -Days 3) }
+        @{ Value = 'a DateTime'; Arg = (Get-Date).AddDays(-3) }
+        @{ Value = 'a date string'; Arg = '2026-01-01T00:00:00Z' }
+        @{ Value = 'a TimeSpan string'; Arg = '3.00:00:00' }
+    ) {
+        $sb.ClearRequestLog()
+        { Get-DrBackupJob -Since $Arg -ErrorAction Stop } | Should -Not -Throw
+        Get-SentOperations | Should -Contain 'ListBackupJobs'
+    }
+
+    It 'Since and Until typed object regression: <Value> is a parameter-binding error naming the parameter' -ForEach @(
+        @{ Value = 'a number'; Arg = 42 }
+        @{ Value = 'a word'; Arg = 'last-tuesday' }
+        @{ Value = 'a hashtable'; Arg = @{ Days = 1 } }
+    ) {
+        $err = Invoke-Bad { Get-DrBackupJob -Until $Arg }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentTransformationError,BackupDr.Commands.GetDrBackupJobCommand*'
+        $err.Exception.Message | Should -Match "'Until'"
+        $err.Exception.Message | Should -Match 'TimeSpan'
+        $sb.Requests.Count | Should -Be 0
+    }
+}

@@ -16,6 +16,7 @@ namespace BackupDr.Commands
     public sealed class StartDrBackupCommand : DrCmdlet
     {
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
+        private Dictionary<string, string>? _recoveryPointTags;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
@@ -73,6 +74,19 @@ namespace BackupDr.Commands
         [SecondsToTimeSpan]
         public TimeSpan? Timeout { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            // -RecoveryPointTag applies to every resource of the call: a bad one stops the whole call, before anything is sent.
+            try
+            {
+                _recoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag");
+            }
+            catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
+            {
+                ThrowDrError(ex, RecoveryPointTag);
+            }
+        }
+
         protected override void ProcessRecord()
         {
             foreach (var arn in ResourceArn)
@@ -91,7 +105,7 @@ namespace BackupDr.Commands
                             CompleteWindowMinutes = CompleteWindowMinutes,
                             ColdStorageAfterDays = ColdStorageAfterDays,
                             DeleteAfterDays = DeleteAfterDays,
-                            RecoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag"),
+                            RecoveryPointTags = _recoveryPointTags,
                             CopyToRegion = CopyToRegion,
                             CopyToVault = CopyToVault,
                         },
