@@ -244,3 +244,61 @@ Describe 'Reports and time windows' {
         $sb.Requests.Count | Should -Be 0
     }
 }
+
+Describe 'Backups are never silently lost' {
+    BeforeAll {
+        $volumes = 1..8 | ForEach-Object { 'vol-0aaaaaaaaaaaaaa{0:x2}' -f $_ }
+        $seed = @{ regions = @(@{ region = 'us-east-1'; volumes = @($volumes | ForEach-Object { @{ id = $_; size = 8; availabilityZone = 'us-east-1a'; volumeType = 'gp3'; tags = @{} } }) }) }
+        $null = $sb.Server.SeedFromJson(($seed | ConvertTo-Json -Depth 10))
+        $arns = @($volumes | ForEach-Object { "arn:aws:ec2:us-east-1:123456789012:volume/$_" })
+    }
+
+    AfterEach { $sb.Server.ClearFaults() }
+
+    It 'One -IdempotencyToken for many resources regression: 8 ARNs give 8 jobs, each for its own resource' {
+        $sb.ClearRequestLog()
+        $jobs = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
+        $jobs.Count | Should -Be 8
+        @($jobs | ForEach-Object ResourceArn) | Should -Be $arns
+        @($jobs | Select-Object -ExpandProperty JobId -Unique).Count | Should -Be 8
+        @($sb.Requests | Where-Object Operation -eq 'StartBackupJob').Count | Should -Be 8
+
+        # A rerun with the same token starts nothing new: the same 8 jobs come back.
+        $again = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
+        @($again | ForEach-Object JobId) | Should -Be @($jobs | ForEach-Object JobId)
+        @(Get-DrBackupJob | Where-Object { $arns -contains $_.ResourceArn }).Count | Should -Be 8
+    }
+
+    It 'One -IdempotencyToken for many resources regression: pipeline input gets the same per-resource tokens' {
+        $viaPipeline = @($arns | ForEach-Object { [pscustomobject]@{ ResourceArn = $_ } } | Start-DrBackup -IdempotencyToken 'nightly-run-42')
+        $direct = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
+        @($viaPipeline | ForEach-Object JobId) | Should -Be @($direct | ForEach-Object JobId)
+    }
+
+    It 'Describe after start fails regression: the started job is emitted with a warning, never lost' {
+        $null = $sb.Server.AddFault('DescribeBackupJob', 50)
+        $sb.ClearRequestLog()
+        $warnings = $null
+        $job = Start-DrBackup -ResourceArn $DbArn -WarningVariable warnings -ErrorAction Stop 3>$null
+        $job | Should -Not -BeNullOrEmpty
+        $job.JobId | Should -Not -BeNullOrEmpty
+        $job.ResourceArn | Should -Be $DbArn
+        $job.BackupVaultName | Should -Be 'Default'
+        $job.State | Should -Be 'CREATED'
+        @($warnings).Count | Should -Be 1
+        "$($warnings[0])" | Should -Match ([regex]::Escape($job.JobId))
+        "$($warnings[0])" | Should -Match 'Get-DrBackupJob -JobId'
+        @($sb.Requests | Where-Object { $_.Operation -eq 'DescribeBackupJob' -and $_.Status -eq 503 }).Count | Should -BeGreaterThan 0
+
+        # The job is real and findable by the id that was emitted.
+        $sb.Server.ClearFaults()
+        (Get-DrBackupJob -JobId $job.JobId).ResourceArn | Should -Be $DbArn
+    }
+
+    It 'Describe after start fails regression: positive control, without the fault the job is described and no warning' {
+        $warnings = $null
+        $job = Start-DrBackup -ResourceArn $arns[0] -WarningVariable warnings -BackupVaultName Default -IdempotencyToken 'control-run'
+        $job.CreationDate | Should -Not -BeNullOrEmpty
+        $warnings | Should -BeNullOrEmpty
+    }
+}

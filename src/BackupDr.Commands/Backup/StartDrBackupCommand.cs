@@ -127,6 +127,10 @@ namespace BackupDr.Commands
                 {
                     WriteVerbose($"Idempotency token {plan.Request.IdempotencyToken} (resource, vault and UTC day): a rerun today returns the same job.");
                 }
+                else
+                {
+                    WriteVerbose($"Idempotency token {plan.Request.IdempotencyToken} (-IdempotencyToken combined with resource and vault): a rerun with the same token returns the same job, and each resource gets its own.");
+                }
 
                 var action = plan.CopyDestinationVaultArn == null
                     ? $"Start backup into vault '{BackupVaultName}'"
@@ -138,7 +142,14 @@ namespace BackupDr.Commands
 
                 try
                 {
-                    var job = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
+                    var result = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
+                    var job = result.Job;
+                    if (result.DescribeError != null)
+                    {
+                        // The job exists in AWS: emit what is known rather than lose it.
+                        WriteWarning($"Backup job {job.JobId} of {plan.Resource.Text} was started, but reading it back failed ({result.DescribeError.Message}). It is written as the start answered it (state {job.State}); check it with Get-DrBackupJob -JobId {job.JobId}.");
+                    }
+
                     if (Wait || plan.CopyDestinationVaultArn != null)
                     {
                         _started.Add((plan, job));

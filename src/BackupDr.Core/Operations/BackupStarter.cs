@@ -35,9 +35,28 @@ namespace BackupDr.Core.Operations
         public bool IamRoleDefaulted { get; set; }
         public bool IdempotencyTokenDefaulted { get; set; }
 
+        /// <summary>The -IdempotencyToken the caller gave (combined with the resource and vault into Request.IdempotencyToken), or null.</summary>
+        public string? GivenIdempotencyToken { get; set; }
+
         /// <summary>ARN of the vault to copy to after completion, or null for no copy.</summary>
         public string? CopyDestinationVaultArn { get; set; }
         public string? CopyDestinationRegion { get; set; }
+    }
+
+    /// <summary>What starting one backup gave: the job, and the error of reading it back when that failed after the start.</summary>
+    public sealed class BackupStartResult
+    {
+        public BackupStartResult(BackupJob job, Exception? describeError)
+        {
+            Job = job ?? throw new ArgumentNullException(nameof(job));
+            DescribeError = describeError;
+        }
+
+        /// <summary>The job as described, or (when <see cref="DescribeError"/> is set) as StartBackupJob answered it.</summary>
+        public BackupJob Job { get; }
+
+        /// <summary>Why the job could not be read back after it was started; null when it was.</summary>
+        public Exception? DescribeError { get; }
     }
 
     /// <summary>
@@ -104,6 +123,7 @@ namespace BackupDr.Core.Operations
                 Resource = resource,
                 IamRoleDefaulted = roleDefaulted,
                 IdempotencyTokenDefaulted = tokenDefaulted,
+                GivenIdempotencyToken = tokenDefaulted ? null : options.IdempotencyToken,
                 CopyDestinationVaultArn = copyVaultArn,
                 CopyDestinationRegion = copyVaultArn == null ? null : Arn.Parse(copyVaultArn).Region,
                 Request = new StartBackupJobRequest
@@ -111,7 +131,9 @@ namespace BackupDr.Core.Operations
                     ResourceArn = resource.Text,
                     BackupVaultName = options.BackupVaultName,
                     IamRoleArn = role,
-                    IdempotencyToken = tokenDefaulted ? IdempotencyTokens.ForBackup(resource.Text, options.BackupVaultName, utcNow) : options.IdempotencyToken,
+                    IdempotencyToken = tokenDefaulted
+                        ? IdempotencyTokens.ForBackup(resource.Text, options.BackupVaultName, utcNow)
+                        : IdempotencyTokens.ForGivenToken(options.IdempotencyToken!, resource.Text, options.BackupVaultName),
                     StartWindowMinutes = options.StartWindowMinutes,
                     CompleteWindowMinutes = options.CompleteWindowMinutes,
                     Lifecycle = lifecycle,
@@ -135,11 +157,63 @@ namespace BackupDr.Core.Operations
             }
         }
 
-        /// <summary>Starts the backup and returns the job as AWS describes it right after the start.</summary>
-        public static async Task<BackupJob> StartAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
+        /// <summary>
+        /// Starts the backup and returns the job as AWS describes it right after the start. Once StartBackupJob has
+        /// succeeded the job exists in AWS and is never lost: when the describe fails, the result carries the job as the
+        /// start answered it (id, resource, vault, state CREATED) and the describe's error. A described job for another
+        /// resource or vault than asked (a reused idempotency token) is an error, never a silent wrong answer.
+        /// </summary>
+        public static async Task<BackupStartResult> StartAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
         {
+            if (backup == null)
+            {
+                throw new ArgumentNullException(nameof(backup));
+            }
+
+            if (plan == null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
             var started = await backup.StartBackupJobAsync(plan.Request, cancellationToken).ConfigureAwait(false);
-            return await backup.DescribeBackupJobAsync(started.BackupJobId, cancellationToken).ConfigureAwait(false);
+            BackupJob described;
+            try
+            {
+                described = await backup.DescribeBackupJobAsync(started.BackupJobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                started.State = string.IsNullOrEmpty(started.State) ? JobStates.Created : started.State;
+                started.ResourceArn ??= plan.Request.ResourceArn;
+                started.BackupVaultName ??= plan.Request.BackupVaultName;
+                started.IamRoleArn ??= plan.Request.IamRoleArn;
+                return new BackupStartResult(started, ex);
+            }
+
+            EnsureJobIsTheOneAsked(plan, described);
+            return new BackupStartResult(described, null);
+        }
+
+        /// <summary>AWS answers a seen idempotency token with the job it started for it, whatever the request: check it is ours.</summary>
+        public static void EnsureJobIsTheOneAsked(BackupStartPlan plan, BackupJob job)
+        {
+            var request = plan.Request;
+            var otherResource = !string.IsNullOrEmpty(job.ResourceArn) && !string.Equals(job.ResourceArn, request.ResourceArn, StringComparison.Ordinal);
+            var otherVault = !string.IsNullOrEmpty(job.BackupVaultName) && !string.Equals(job.BackupVaultName, request.BackupVaultName, StringComparison.Ordinal);
+            if (otherResource || otherVault)
+            {
+                var token = plan.GivenIdempotencyToken != null ? $"-IdempotencyToken '{plan.GivenIdempotencyToken}'" : $"the idempotency token {request.IdempotencyToken}";
+                throw new DrException(
+                    "BackupJobResourceMismatch",
+                    plan.GivenIdempotencyToken != null ? "IdempotencyToken" : null,
+                    request.ResourceArn,
+                    $"AWS answered the backup of {request.ResourceArn} into vault '{request.BackupVaultName}' with job {job.JobId}, which backs up {job.ResourceArn} into vault '{job.BackupVaultName}': {token} was already used for that backup. No backup of {request.ResourceArn} was started; give another -IdempotencyToken.",
+                    DrErrorKind.ResourceExists);
+            }
         }
 
         /// <summary>Starts the copy of a completed backup's recovery point to the plan's destination vault.</summary>
