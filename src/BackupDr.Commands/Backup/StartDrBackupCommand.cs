@@ -76,16 +76,33 @@ namespace BackupDr.Commands
 
         protected override void BeginProcessing()
         {
-            // -RecoveryPointTag applies to every resource of the call: a bad one stops the whole call, before anything is sent.
+            // What applies to every resource of the call (vault, lifecycle, windows, tags, copy, role) is checked once:
+            // a bad value stops the whole call (terminating), before anything is sent. Per-resource checks stay per item.
             try
             {
                 _recoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag");
+                BackupStarter.ValidateSharedOptions(OptionsFor(string.Empty), Context.Region);
             }
             catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
             {
-                ThrowDrError(ex, RecoveryPointTag);
+                ThrowDrError(ex, ex is DrValidationException v ? v.Value : RecoveryPointTag);
             }
         }
+
+        private BackupStartOptions OptionsFor(string arn) => new BackupStartOptions
+        {
+            ResourceArn = arn,
+            BackupVaultName = BackupVaultName,
+            IamRoleArn = IamRoleArn,
+            IdempotencyToken = IdempotencyToken,
+            StartWindowMinutes = StartWindowMinutes,
+            CompleteWindowMinutes = CompleteWindowMinutes,
+            ColdStorageAfterDays = ColdStorageAfterDays,
+            DeleteAfterDays = DeleteAfterDays,
+            RecoveryPointTags = _recoveryPointTags,
+            CopyToRegion = CopyToRegion,
+            CopyToVault = CopyToVault,
+        };
 
         protected override void ProcessRecord()
         {
@@ -94,23 +111,7 @@ namespace BackupDr.Commands
                 BackupStartPlan plan;
                 try
                 {
-                    plan = BackupStarter.Plan(
-                        new BackupStartOptions
-                        {
-                            ResourceArn = arn,
-                            BackupVaultName = BackupVaultName,
-                            IamRoleArn = IamRoleArn,
-                            IdempotencyToken = IdempotencyToken,
-                            StartWindowMinutes = StartWindowMinutes,
-                            CompleteWindowMinutes = CompleteWindowMinutes,
-                            ColdStorageAfterDays = ColdStorageAfterDays,
-                            DeleteAfterDays = DeleteAfterDays,
-                            RecoveryPointTags = _recoveryPointTags,
-                            CopyToRegion = CopyToRegion,
-                            CopyToVault = CopyToVault,
-                        },
-                        Context.Region,
-                        DateTime.UtcNow);
+                    plan = BackupStarter.Plan(OptionsFor(arn), Context.Region, DateTime.UtcNow);
                 }
                 catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
                 {

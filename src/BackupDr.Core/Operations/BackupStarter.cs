@@ -70,52 +70,11 @@ namespace BackupDr.Core.Operations
         public static BackupStartPlan Plan(BackupStartOptions options, string region, DateTime utcNow)
         {
             var resource = ResourceArns.ValidateResourceArn(options.ResourceArn, "ResourceArn", region);
-            ValidateVaultName(options.BackupVaultName, "BackupVaultName");
-            var lifecycle = Lifecycles.Validate(options.ColdStorageAfterDays, options.DeleteAfterDays);
-            if (options.StartWindowMinutes is long start && start < 60)
-            {
-                throw new DrValidationException("InvalidStartWindow", "StartWindowMinutes", start, $"-StartWindowMinutes is {start}; AWS Backup needs at least 60 minutes.");
-            }
-
-            if (options.CompleteWindowMinutes is long complete && options.StartWindowMinutes is long s2 && complete <= s2)
-            {
-                throw new DrValidationException("InvalidCompleteWindow", "CompleteWindowMinutes", complete, $"-CompleteWindowMinutes ({complete}) must be greater than -StartWindowMinutes ({s2}).");
-            }
-
-            if (options.RecoveryPointTags != null)
-            {
-                TagRules.Validate(options.RecoveryPointTags, null, "RecoveryPointTag");
-            }
-
-            string? copyVaultArn = null;
-            if (options.CopyToRegion != null || options.CopyToVault != null)
-            {
-                var copyRegion = options.CopyToRegion ?? region;
-                try
-                {
-                    AwsContext.ValidateRegion(copyRegion, "-CopyToRegion");
-                }
-                catch (AwsConfigurationException ex)
-                {
-                    throw new DrValidationException("InvalidCopyRegion", "CopyToRegion", copyRegion, ex.Message, DrErrorKind.InvalidArgument, ex);
-                }
-
-                var copyVault = options.CopyToVault ?? options.BackupVaultName;
-                ValidateVaultName(copyVault, "CopyToVault");
-                if (copyRegion == region && copyVault == options.BackupVaultName)
-                {
-                    throw new DrValidationException("CopyToSameVault", "CopyToRegion", copyRegion, $"The copy would go to the same vault ('{copyVault}' in {copyRegion}) as the backup. Give -CopyToRegion with another region, or -CopyToVault with another vault.");
-                }
-
-                copyVaultArn = Arn.Build(resource.Partition, "backup", copyRegion, resource.AccountId, "backup-vault:" + copyVault);
-            }
+            var (lifecycle, copyRegion, copyVault) = ValidateShared(options, region);
+            var copyVaultArn = copyRegion == null ? null : Arn.Build(resource.Partition, "backup", copyRegion, resource.AccountId, "backup-vault:" + copyVault);
 
             var roleDefaulted = string.IsNullOrEmpty(options.IamRoleArn);
             var role = roleDefaulted ? ResourceArns.DefaultBackupRoleArn(resource) : options.IamRoleArn!;
-            if (!roleDefaulted && (!Arn.TryParse(role, out var roleArn) || roleArn!.Service != "iam"))
-            {
-                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", role, $"'{role}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).");
-            }
 
             var tokenDefaulted = string.IsNullOrEmpty(options.IdempotencyToken);
             return new BackupStartPlan
@@ -140,6 +99,66 @@ namespace BackupDr.Core.Operations
                     RecoveryPointTags = options.RecoveryPointTags,
                 },
             };
+        }
+
+        /// <summary>
+        /// The checks of everything but the resource ARN: what applies to every resource of a call, so a cmdlet can
+        /// refuse the whole call once (terminating) instead of once per resource. Plan runs them too.
+        /// </summary>
+        public static void ValidateSharedOptions(BackupStartOptions options, string region) => ValidateShared(options, region);
+
+        private static (Lifecycle? Lifecycle, string? CopyRegion, string? CopyVault) ValidateShared(BackupStartOptions options, string region)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
+            ValidateVaultName(options.BackupVaultName, "BackupVaultName");
+            var lifecycle = Lifecycles.Validate(options.ColdStorageAfterDays, options.DeleteAfterDays);
+            if (options.StartWindowMinutes is long start && start < 60)
+            {
+                throw new DrValidationException("InvalidStartWindow", "StartWindowMinutes", start, $"-StartWindowMinutes is {start}; AWS Backup needs at least 60 minutes.");
+            }
+
+            if (options.CompleteWindowMinutes is long complete && options.StartWindowMinutes is long s2 && complete <= s2)
+            {
+                throw new DrValidationException("InvalidCompleteWindow", "CompleteWindowMinutes", complete, $"-CompleteWindowMinutes ({complete}) must be greater than -StartWindowMinutes ({s2}).");
+            }
+
+            if (options.RecoveryPointTags != null)
+            {
+                TagRules.Validate(options.RecoveryPointTags, null, "RecoveryPointTag");
+            }
+
+            string? copyRegion = null;
+            string? copyVault = null;
+            if (options.CopyToRegion != null || options.CopyToVault != null)
+            {
+                copyRegion = options.CopyToRegion ?? region;
+                try
+                {
+                    AwsContext.ValidateRegion(copyRegion, "-CopyToRegion");
+                }
+                catch (AwsConfigurationException ex)
+                {
+                    throw new DrValidationException("InvalidCopyRegion", "CopyToRegion", copyRegion, ex.Message, DrErrorKind.InvalidArgument, ex);
+                }
+
+                copyVault = options.CopyToVault ?? options.BackupVaultName;
+                ValidateVaultName(copyVault, "CopyToVault");
+                if (copyRegion == region && copyVault == options.BackupVaultName)
+                {
+                    throw new DrValidationException("CopyToSameVault", "CopyToRegion", copyRegion, $"The copy would go to the same vault ('{copyVault}' in {copyRegion}) as the backup. Give -CopyToRegion with another region, or -CopyToVault with another vault.");
+                }
+            }
+
+            if (!string.IsNullOrEmpty(options.IamRoleArn) && (!Arn.TryParse(options.IamRoleArn, out var roleArn) || roleArn!.Service != "iam"))
+            {
+                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", options.IamRoleArn, $"'{options.IamRoleArn}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).");
+            }
+
+            return (lifecycle, copyRegion, copyVault);
         }
 
         /// <summary>The copy's token derives from the backup's, so a rerun starts no second copy either.</summary>
