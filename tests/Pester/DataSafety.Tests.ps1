@@ -105,6 +105,24 @@ Describe 'Secrets' {
     }
 }
 
+Describe 'Terminating vs non-terminating' {
+    It 'a call-wide parameter of Start-DrBackup stops the whole call once, nothing sent' {
+        $err = Invoke-Bad { Start-DrBackup -ResourceArn $VolumeArn, $DbArn -ColdStorageAfterDays 30 -DeleteAfterDays 60 }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidLifecycle,BackupDr.Commands.StartDrBackupCommand*'
+        $script:terminated | Should -BeTrue
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'a bad ARN among good ones is non-terminating: the good one is still started' {
+        $sb.ClearRequestLog()
+        $errs = $null
+        $jobs = @(Start-DrBackup -ResourceArn 'arn:nope', $DbArn -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $jobs.Count | Should -Be 1
+        $jobs[0].ResourceArn | Should -Be $DbArn
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidResourceArn,*'
+    }
+}
+
 Describe 'Tags' {
     It 'Null tag value writes an empty value regression: <Name> refuses @{ k = $null }, nothing sent' -ForEach @(
         @{ Name = 'Set-DrBackupTag -Tag'; Class = 'SetDrBackupTagCommand'; Call = { Set-DrBackupTag -ResourceArn $VolumeArn -Tag @{ Owner = $null } } }

@@ -96,6 +96,19 @@ public sealed class BackupStartSafetyTests
         BackupStarter.EnsureJobIsTheOneAsked(plan, new BackupJob { JobId = "j" });
     }
 
+    [Theory]
+    [InlineData("InvalidBackupVaultName", "a", null, null, null)]
+    [InlineData("InvalidLifecycle", "Main", 30L, 60L, null)]
+    [InlineData("InvalidCopyRegion", "Main", null, null, "Mars")]
+    [InlineData("CopyToSameVault", "Main", null, null, "us-east-1")]
+    public void Call_wide_options_are_checked_without_a_resource(string errorId, string vault, long? cold, long? delete, string? copyRegion)
+    {
+        var options = new BackupStartOptions { BackupVaultName = vault, ColdStorageAfterDays = cold, DeleteAfterDays = delete, CopyToRegion = copyRegion };
+
+        Assert.Equal(errorId, Assert.Throws<DrValidationException>(() => BackupStarter.ValidateSharedOptions(options, "us-east-1")).ErrorId);
+        BackupStarter.ValidateSharedOptions(new BackupStartOptions { BackupVaultName = "Main", CopyToRegion = "us-west-2" }, "us-east-1");
+    }
+
     [Fact]
     public async Task Describe_fails_after_start_loses_the_job_regression_the_started_job_is_returned_with_the_error()
     {
