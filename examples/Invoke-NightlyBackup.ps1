@@ -69,8 +69,14 @@ $jobErrors = $null
 $jobs = @($resources | Start-DrBackup -BackupVaultName $BackupVaultName -Wait -Timeout $Timeout @aws -ErrorAction SilentlyContinue -ErrorVariable jobErrors)
 $jobs | Format-Table -AutoSize | Out-String -Width 200 | Write-Output
 
-$report = Get-DrBackupReport -Since $started.AddMinutes(-5) -BackupVaultName $BackupVaultName @aws
-$report | Format-List TotalJobs, TotalsByState, SuccessRate, BytesBackedUp, IsComplete | Out-String | Write-Output
+# A vault that does not exist is a BackupVaultNotFound error, not an empty report: count it with the job errors.
+try {
+    $report = Get-DrBackupReport -Since $started.AddMinutes(-5) -BackupVaultName $BackupVaultName @aws
+    $report | Format-List TotalJobs, TotalsByState, SuccessRate, BytesBackedUp, IsComplete | Out-String | Write-Output
+}
+catch {
+    $jobErrors = @($jobErrors) + $_
+}
 
 $failed = @($jobs | Where-Object { -not $_.Succeeded })
 foreach ($e in @($jobErrors)) { Write-Warning "$($e.FullyQualifiedErrorId): $($e.Exception.Message)" }

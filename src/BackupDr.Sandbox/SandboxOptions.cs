@@ -84,6 +84,92 @@ namespace BackupDr.Sandbox
         }
     }
 
+    /// <summary>
+    /// A fault on request: the next Count calls of one operation (after Skip calls let through) fail with Status and
+    /// ErrorCode. Added with <see cref="SandboxServer.AddFault"/> or POST /_sandbox/faults; Reset removes them.
+    /// </summary>
+    public sealed class SandboxFaultRule
+    {
+        public SandboxFaultRule(string operation, int count, int status = 503, string? errorCode = null, int skip = 0, string? service = null)
+        {
+            if (string.IsNullOrWhiteSpace(operation))
+            {
+                throw new ArgumentException("A fault rule needs an operation name, e.g. DescribeBackupJob.", nameof(operation));
+            }
+
+            if (count < 1)
+            {
+                throw new ArgumentException("Count must be at least 1.", nameof(count));
+            }
+
+            if (status < 400 || status > 599)
+            {
+                throw new ArgumentException("Status must be an HTTP error status (400..599).", nameof(status));
+            }
+
+            if (skip < 0)
+            {
+                throw new ArgumentException("Skip must not be negative.", nameof(skip));
+            }
+
+            Operation = operation;
+            Remaining = count;
+            Status = status;
+            ErrorCode = errorCode;
+            Skip = skip;
+            Service = service;
+        }
+
+        /// <summary>The API operation, as the request log names it (DescribeBackupJob, StartBackupJob, DescribeVolumes...).</summary>
+        public string Operation { get; }
+
+        /// <summary>Only calls of this service (backup, rds, ec2, sts); null for any.</summary>
+        public string? Service { get; }
+
+        /// <summary>Failures still to inject.</summary>
+        public int Remaining { get; private set; }
+
+        /// <summary>Matching calls still to let through before failing.</summary>
+        public int Skip { get; private set; }
+
+        public int Status { get; }
+
+        /// <summary>The AWS error code; null picks the usual one for the status (503 ServiceUnavailable, 429 throttling, else InternalFailure).</summary>
+        public string? ErrorCode { get; }
+
+        /// <summary>Failures injected so far.</summary>
+        public int Fired { get; private set; }
+
+        internal SandboxFaultRule Clone() => (SandboxFaultRule)MemberwiseClone();
+
+        /// <summary>Called under the server's lock for every AWS call; true when this call must fail.</summary>
+        internal bool TryFire(string service, string operation)
+        {
+            if (Remaining <= 0 || !string.Equals(operation, Operation, StringComparison.Ordinal) || (Service != null && !string.Equals(service, Service, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+
+            if (Skip > 0)
+            {
+                Skip--;
+                return false;
+            }
+
+            Remaining--;
+            Fired++;
+            return true;
+        }
+
+        internal Protocol.SandboxError ToError(Protocol.Dialect dialect)
+        {
+            var code = ErrorCode ?? (Status == 429 ? (dialect == Protocol.Dialect.RestJson ? "ThrottlingException" : "Throttling")
+                : Status == 503 ? (dialect == Protocol.Dialect.RestJson ? "ServiceUnavailableException" : dialect == Protocol.Dialect.Query ? "ServiceUnavailable" : "Unavailable")
+                : dialect == Protocol.Dialect.Ec2 ? "InternalError" : "InternalFailure");
+            return new Protocol.SandboxError(Status, code, $"Injected by a sandbox fault rule on {Operation} ({Remaining} left).", sender: Status < 500);
+        }
+    }
+
     /// <summary>One AWS call the sandbox answered (control endpoints are not logged).</summary>
     public sealed class SandboxRequestRecord
     {

@@ -48,6 +48,7 @@ namespace BackupDr.Sandbox
         private readonly object _logLock = new object();
         private readonly List<SandboxRequestRecord> _log = new List<SandboxRequestRecord>();
         private readonly Dictionary<string, TokenBucket> _buckets = new Dictionary<string, TokenBucket>(StringComparer.Ordinal);
+        private readonly List<SandboxFaultRule> _faultRules = new List<SandboxFaultRule>();
         private readonly BackupApi _backup;
         private readonly QueryApi _rds;
         private readonly QueryApi _ec2;
@@ -126,13 +127,51 @@ namespace BackupDr.Sandbox
             }
         }
 
-        /// <summary>Forgets all state, the request log and the throttle buckets; reloads the seed file if one was given.</summary>
+        /// <summary>
+        /// Makes the next <paramref name="count"/> calls of an operation (e.g. DescribeBackupJob) fail with
+        /// <paramref name="status"/>, after letting <paramref name="skip"/> calls through; for tests of what a cmdlet does
+        /// when one call of a sequence fails (a describe after a start). Rules are tried in the order added.
+        /// </summary>
+        public SandboxFaultRule AddFault(string operation, int count, int status = 503, string? errorCode = null, int skip = 0, string? service = null)
+        {
+            var rule = new SandboxFaultRule(operation, count, status, errorCode, skip, service);
+            lock (Sync)
+            {
+                _faultRules.Add(rule);
+            }
+
+            return rule;
+        }
+
+        /// <summary>Removes every fault rule.</summary>
+        public void ClearFaults()
+        {
+            lock (Sync)
+            {
+                _faultRules.Clear();
+            }
+        }
+
+        /// <summary>The fault rules with what is left of them, oldest first.</summary>
+        public IReadOnlyList<SandboxFaultRule> Faults
+        {
+            get
+            {
+                lock (Sync)
+                {
+                    return _faultRules.Select(r => r.Clone()).ToList();
+                }
+            }
+        }
+
+        /// <summary>Forgets all state, the request log, the throttle buckets and the fault rules; reloads the seed file if one was given.</summary>
         public void Reset()
         {
             lock (Sync)
             {
                 World.Clear();
                 _buckets.Clear();
+                _faultRules.Clear();
                 _random = NewRandom(_options.RandomSeed);
             }
 
@@ -314,6 +353,24 @@ namespace BackupDr.Sandbox
 
         private void InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
         {
+            SandboxFaultRule? fired = null;
+            lock (Sync)
+            {
+                foreach (var rule in _faultRules)
+                {
+                    if (rule.TryFire(service, operation))
+                    {
+                        fired = rule;
+                        break;
+                    }
+                }
+            }
+
+            if (fired != null)
+            {
+                throw fired.ToError(dialect);
+            }
+
             if (options.ErrorRate > 0 && NextRandom() < options.ErrorRate)
             {
                 throw dialect switch
@@ -418,6 +475,42 @@ namespace BackupDr.Sandbox
                     return Wire.Json(200, w => w.WriteString("Seeded", summary.ToString()));
                 }
 
+                if (path == "/_sandbox/faults")
+                {
+                    if (request.Method == "POST")
+                    {
+                        AddFaultJson(request.Body);
+                    }
+                    else if (request.Method == "DELETE")
+                    {
+                        ClearFaults();
+                    }
+                    else if (request.Method != "GET")
+                    {
+                        return Wire.Json(405, w => w.WriteString("Message", "Use GET, POST or DELETE on /_sandbox/faults."));
+                    }
+
+                    var faults = Faults;
+                    return Wire.Json(200, w =>
+                    {
+                        w.WriteStartArray("Faults");
+                        foreach (var f in faults)
+                        {
+                            w.WriteStartObject();
+                            w.WriteString("Operation", f.Operation);
+                            w.Str("Service", f.Service);
+                            w.WriteNumber("Remaining", f.Remaining);
+                            w.WriteNumber("Skip", f.Skip);
+                            w.WriteNumber("Status", f.Status);
+                            w.Str("ErrorCode", f.ErrorCode);
+                            w.WriteNumber("Fired", f.Fired);
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndArray();
+                    });
+                }
+
                 if (path == "/_sandbox/options" && (request.Method == "POST" || request.Method == "GET"))
                 {
                     if (request.Method == "POST")
@@ -437,7 +530,7 @@ namespace BackupDr.Sandbox
                     });
                 }
 
-                return Wire.Json(404, w => w.WriteString("Message", "Unknown control endpoint. Known: GET /_sandbox/requests, POST /_sandbox/reset, GET|POST /_sandbox/options, POST /_sandbox/seed."));
+                return Wire.Json(404, w => w.WriteString("Message", "Unknown control endpoint. Known: GET /_sandbox/requests, POST /_sandbox/reset, GET|POST /_sandbox/options, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/seed."));
             }
             catch (SandboxSeedException e)
             {
@@ -470,6 +563,28 @@ namespace BackupDr.Sandbox
                     }
                 }
             });
+        }
+
+        private void AddFaultJson(byte[] body)
+        {
+            using var doc = JsonDocument.Parse(body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : body);
+            string? operation = null, errorCode = null, service = null;
+            int count = 1, status = 503, skip = 0;
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                switch (p.Name)
+                {
+                    case "Operation": operation = p.Value.GetString(); break;
+                    case "Count": count = p.Value.GetInt32(); break;
+                    case "Status": status = p.Value.GetInt32(); break;
+                    case "ErrorCode": errorCode = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
+                    case "Skip": skip = p.Value.GetInt32(); break;
+                    case "Service": service = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
+                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service.");
+                }
+            }
+
+            AddFault(operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}."), count, status, errorCode, skip, service);
         }
 
         public void Stop() => _http?.Stop();

@@ -16,6 +16,7 @@ namespace BackupDr.Commands
     public sealed class StartDrBackupCommand : DrAwsCmdlet
     {
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
+        private Dictionary<string, string>? _recoveryPointTags;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
@@ -73,6 +74,36 @@ namespace BackupDr.Commands
         [SecondsToTimeSpan]
         public TimeSpan? Timeout { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            // What applies to every resource of the call (vault, lifecycle, windows, tags, copy, role) is checked once:
+            // a bad value stops the whole call (terminating), before anything is sent. Per-resource checks stay per item.
+            try
+            {
+                _recoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag");
+                BackupStarter.ValidateSharedOptions(OptionsFor(string.Empty), Context.Region);
+            }
+            catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
+            {
+                ThrowDrError(ex, ex is DrValidationException v ? v.Value : RecoveryPointTag);
+            }
+        }
+
+        private BackupStartOptions OptionsFor(string arn) => new BackupStartOptions
+        {
+            ResourceArn = arn,
+            BackupVaultName = BackupVaultName,
+            IamRoleArn = IamRoleArn,
+            IdempotencyToken = IdempotencyToken,
+            StartWindowMinutes = StartWindowMinutes,
+            CompleteWindowMinutes = CompleteWindowMinutes,
+            ColdStorageAfterDays = ColdStorageAfterDays,
+            DeleteAfterDays = DeleteAfterDays,
+            RecoveryPointTags = _recoveryPointTags,
+            CopyToRegion = CopyToRegion,
+            CopyToVault = CopyToVault,
+        };
+
         protected override void ProcessRecord()
         {
             foreach (var arn in ResourceArn)
@@ -80,23 +111,7 @@ namespace BackupDr.Commands
                 BackupStartPlan plan;
                 try
                 {
-                    plan = BackupStarter.Plan(
-                        new BackupStartOptions
-                        {
-                            ResourceArn = arn,
-                            BackupVaultName = BackupVaultName,
-                            IamRoleArn = IamRoleArn,
-                            IdempotencyToken = IdempotencyToken,
-                            StartWindowMinutes = StartWindowMinutes,
-                            CompleteWindowMinutes = CompleteWindowMinutes,
-                            ColdStorageAfterDays = ColdStorageAfterDays,
-                            DeleteAfterDays = DeleteAfterDays,
-                            RecoveryPointTags = Hashtables.ToStringMap(RecoveryPointTag, "RecoveryPointTag"),
-                            CopyToRegion = CopyToRegion,
-                            CopyToVault = CopyToVault,
-                        },
-                        Context.Region,
-                        DateTime.UtcNow);
+                    plan = BackupStarter.Plan(OptionsFor(arn), Context.Region, DateTime.UtcNow);
                 }
                 catch (Exception ex) when (ex is DrValidationException || ex is ArgumentException)
                 {
@@ -113,6 +128,10 @@ namespace BackupDr.Commands
                 {
                     WriteVerbose($"Idempotency token {plan.Request.IdempotencyToken} (resource, vault and UTC day): a rerun today returns the same job.");
                 }
+                else
+                {
+                    WriteVerbose($"Idempotency token {plan.Request.IdempotencyToken} (-IdempotencyToken combined with resource and vault): a rerun with the same token returns the same job, and each resource gets its own.");
+                }
 
                 var action = plan.CopyDestinationVaultArn == null
                     ? $"Start backup into vault '{BackupVaultName}'"
@@ -124,7 +143,14 @@ namespace BackupDr.Commands
 
                 try
                 {
-                    var job = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
+                    var result = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
+                    var job = result.Job;
+                    if (result.DescribeError != null)
+                    {
+                        // The job exists in AWS: emit what is known rather than lose it.
+                        WriteWarning($"Backup job {job.JobId} of {plan.Resource.Text} was started, but reading it back failed ({result.DescribeError.Message}). It is written as the start answered it (state {job.State}); check it with Get-DrBackupJob -JobId {job.JobId}.");
+                    }
+
                     if (Wait || plan.CopyDestinationVaultArn != null)
                     {
                         _started.Add((plan, job));

@@ -43,13 +43,15 @@ namespace BackupDr.Commands
 
         /// <summary>A DateTime, or a TimeSpan meaning "that long ago" (e.g. (New-TimeSpan -Days 2)).</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [PointInTime]
         [ValidateNotNull]
-        public object? Since { get; set; }
+        public DateTime? Since { get; set; }
 
-        /// <summary>A DateTime, or a TimeSpan meaning "that long ago".</summary>
+        /// <summary>A DateTime, or a TimeSpan meaning "that long ago"; must be later than -Since.</summary>
         [Parameter(ParameterSetName = ListSet)]
+        [PointInTime]
         [ValidateNotNull]
-        public object? Until { get; set; }
+        public DateTime? Until { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
         [ValidatePattern("^[0-9]{12}$")]
@@ -86,19 +88,30 @@ namespace BackupDr.Commands
             }
 
             var withIssuesOnly = string.Equals(State, JobStates.CompletedWithIssues, StringComparison.OrdinalIgnoreCase);
+            var vaultMissing = false;
             try
             {
+                long listed = 0;
                 Stream(ct => Clients.Backup.ListBackupJobsAsync(filter, ct), job =>
                 {
+                    listed++;
                     if (!withIssuesOnly || job.CompletedWithIssues)
                     {
                         WriteObject(job);
                     }
                 });
+
+                // AWS lists nothing for a vault that does not exist: a typo must not read as "no jobs".
+                vaultMissing = listed == 0 && BackupVaultName != null && Run(ct => BackupVaultCheck.IsMissingAsync(Clients.Backup, BackupVaultName, ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
                 ThrowDrError(ex, BackupVaultName ?? ResourceArn);
+            }
+
+            if (vaultMissing)
+            {
+                ThrowDrError(BackupVaultCheck.NotFound(BackupVaultName!, new[] { Context.Region }), BackupVaultName);
             }
         }
 
@@ -122,13 +135,18 @@ namespace BackupDr.Commands
 
             if (Since != null)
             {
-                filter.CreatedAfter = SinceParser.Resolve(Unwrap(Since), now, "Since");
+                filter.CreatedAfter = SinceParser.Resolve(Since.Value, now, "Since");
                 SinceParser.EnsureNotInFuture(filter.CreatedAfter.Value, now, "Since");
             }
 
             if (Until != null)
             {
-                filter.CreatedBefore = SinceParser.Resolve(Unwrap(Until), now, "Until");
+                filter.CreatedBefore = SinceParser.Resolve(Until.Value, now, "Until");
+            }
+
+            if (filter.CreatedAfter != null && filter.CreatedBefore != null)
+            {
+                SinceParser.EnsureOrder(filter.CreatedAfter.Value, filter.CreatedBefore.Value, "Since", "Until");
             }
 
             return filter;

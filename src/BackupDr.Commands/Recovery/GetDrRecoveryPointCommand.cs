@@ -30,8 +30,9 @@ namespace BackupDr.Commands
 
         /// <summary>A DateTime, or a TimeSpan meaning "that long ago".</summary>
         [Parameter]
+        [PointInTime]
         [ValidateNotNull]
-        public object? Since { get; set; }
+        public DateTime? Since { get; set; }
 
         /// <summary>Only the newest COMPLETED point of each resource.</summary>
         [Parameter]
@@ -46,6 +47,22 @@ namespace BackupDr.Commands
         [ValidateSet("COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING", IgnoreCase = true)]
         public string? Status { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            // -Since applies to every vault or resource of the call: a bad one stops the whole call (terminating), before anything is sent.
+            if (Since != null)
+            {
+                try
+                {
+                    SinceParser.EnsureNotInFuture(SinceParser.Resolve(Since.Value, DateTime.UtcNow, "Since"), DateTime.UtcNow, "Since");
+                }
+                catch (DrValidationException ex)
+                {
+                    ThrowDrError(ex, ex.Value);
+                }
+            }
+        }
+
         protected override void ProcessRecord()
         {
             RecoveryPointQueryOptions options;
@@ -56,7 +73,7 @@ namespace BackupDr.Commands
                 {
                     BackupVaultName = BackupVaultName,
                     ResourceArn = ResourceArn,
-                    Since = Since == null ? (DateTime?)null : SinceParser.Resolve(GetDrBackupJobCommand.Unwrap(Since), now, "Since"),
+                    Since = Since == null ? (DateTime?)null : SinceParser.Resolve(Since.Value, now, "Since"),
                     ResourceType = ResourceType,
                     Status = Status?.ToUpperInvariant(),
                     Latest = Latest,

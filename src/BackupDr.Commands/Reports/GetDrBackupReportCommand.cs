@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using BackupDr.Core.Aws;
@@ -19,8 +18,9 @@ namespace BackupDr.Commands
     {
         /// <summary>A DateTime, or a TimeSpan meaning "that long ago". Default: 7 days. AWS keeps 30 days of job history.</summary>
         [Parameter(Position = 0)]
+        [PointInTime]
         [ValidateNotNull]
-        public object? Since { get; set; }
+        public DateTime? Since { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -41,13 +41,20 @@ namespace BackupDr.Commands
         protected override void EndProcessing()
         {
             BackupReportOptions options;
+            string? htmlPath = null;
             try
             {
                 var now = DateTime.UtcNow;
-                var since = Since == null ? (DateTime?)null : SinceParser.Resolve(GetDrBackupJobCommand.Unwrap(Since), now, "Since");
+                var since = Since == null ? (DateTime?)null : SinceParser.Resolve(Since.Value, now, "Since");
                 if (since != null)
                 {
                     SinceParser.EnsureNotInFuture(since.Value, now, "Since");
+                }
+
+                if (HtmlPath != null)
+                {
+                    htmlPath = ResolveHtmlPath(HtmlPath);
+                    BackupReportHtml.ValidateOutputPath(htmlPath, "HtmlPath");
                 }
 
                 var regions = (ReportRegion ?? new[] { Context.Region }).Distinct(StringComparer.Ordinal).ToList();
@@ -60,7 +67,7 @@ namespace BackupDr.Commands
             }
             catch (Exception ex) when (ex is DrException || ex is ArgumentException || ex is AwsConfigurationException)
             {
-                ThrowDrError(ex, Since);
+                ThrowDrError(ex, ex is DrException dr ? dr.Value : ex is AwsConfigurationException config ? config.Value : Since);
                 return;
             }
 
@@ -96,14 +103,39 @@ namespace BackupDr.Commands
                 WriteError(DrErrorRecords.From(new DrException("ReportRegionFailed", "ReportRegion", error.Region, $"Region {error.Region} could not be read completely ({error.Message}); the report's totals are a lower bound.", error.Kind, ex), error.Region));
             }
 
-            if (HtmlPath != null)
+            DrException? writeError = null;
+            if (htmlPath != null)
             {
-                var path = GetUnresolvedProviderPathFromPSPath(HtmlPath);
-                File.WriteAllText(path, BackupReportHtml.Render(report), new System.Text.UTF8Encoding(false));
-                WriteVerbose($"Report written to {path}");
+                try
+                {
+                    BackupReportHtml.Write(report, htmlPath, "HtmlPath");
+                    WriteVerbose($"Report written to {htmlPath}");
+                }
+                catch (DrException ex)
+                {
+                    writeError = ex;
+                }
             }
 
+            // The report took the whole listing to compute: it is emitted even when the HTML file could not be written.
             WriteObject(report);
+            if (writeError != null)
+            {
+                WriteDrError(writeError, htmlPath);
+            }
+        }
+
+        /// <summary>The file-system path of -HtmlPath (relative to the current location); a path no provider can resolve is InvalidHtmlPath.</summary>
+        private string ResolveHtmlPath(string path)
+        {
+            try
+            {
+                return GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception ex) when (ex is ProviderNotFoundException || ex is DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException || ex is PSInvalidOperationException)
+            {
+                throw new DrValidationException("InvalidHtmlPath", "HtmlPath", path, $"-HtmlPath '{path}' is not a file-system path: {ex.Message} Nothing was sent.", DrErrorKind.InvalidArgument, ex);
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ namespace BackupDr.Core.Aws
 
         public Uri Uri { get; }
         public string Source { get; }
-        public override string ToString() => $"{Uri} (from {Source})";
+        public override string ToString() => $"{UrlRedaction.Redact(Uri.ToString())} (from {Source})";
     }
 
     /// <summary>
@@ -64,7 +64,8 @@ namespace BackupDr.Core.Aws
         /// <summary>The AWS partition of the region: aws, aws-cn or aws-us-gov.</summary>
         public string Partition => PartitionOf(Region);
 
-        public AWSCredentials Credentials
+        /// <summary>Internal so no public API hands out the secret key or session token (the transport signs with it).</summary>
+        internal AWSCredentials Credentials
         {
             get
             {
@@ -356,17 +357,21 @@ namespace BackupDr.Core.Aws
         private static bool IsMetadataDisabled(IAwsEnvironment environment) =>
             string.Equals(environment.Get("AWS_EC2_METADATA_DISABLED"), "true", StringComparison.OrdinalIgnoreCase);
 
+        /// <summary>A source like "-ReportRegion" names the parameter to blame; any other source (AWS_REGION, a profile) blames -Region.</summary>
         public static void ValidateRegion(string region, string source)
         {
             if (!RegionPattern.IsMatch(region))
             {
                 throw new AwsConfigurationException(
                     "InvalidRegion",
-                    "Region",
+                    ParameterOfSource(source),
                     $"'{region}' (from {source}) is not an AWS region name. Region names look like us-east-1, eu-west-2 or cn-north-1.",
                     region);
             }
         }
+
+        private static string ParameterOfSource(string source) =>
+            source.Length > 1 && source[0] == '-' && source.IndexOf(' ') < 0 ? source.Substring(1) : "Region";
 
         public static string PartitionOf(string region)
         {
@@ -420,11 +425,16 @@ namespace BackupDr.Core.Aws
                 || !string.IsNullOrEmpty(uri.Fragment)
                 || !string.IsNullOrEmpty(uri.UserInfo))
             {
+                // Never echo credentials written into the URL (http://KEY:SECRET@host): the message and target are redacted.
+                var shown = UrlRedaction.Redact(text);
+                var why = UrlRedaction.HasUserInfo(text)
+                    ? " It carries user information (user:password@), which BackupDr never sends; pass credentials with -AccessKey/-SecretKey or a profile."
+                    : string.Empty;
                 throw new AwsConfigurationException(
                     "InvalidEndpointUrl",
                     "EndpointUrl",
-                    $"The endpoint URL '{text}' (from {source}) is not valid. Give an absolute http:// or https:// URL with a host and no query, for example http://127.0.0.1:4566.",
-                    text);
+                    $"The endpoint URL '{shown}' (from {source}) is not valid. Give an absolute http:// or https:// URL with a host and no query, for example http://127.0.0.1:4566.{why}",
+                    shown);
             }
 
             return uri;

@@ -12,8 +12,18 @@ namespace BackupDr.Core.Aws
         /// <summary>Path of a shared credentials file to read instead of ~/.aws/credentials (its sibling 'config' is read too).</summary>
         public string? ProfileLocation { get; set; }
         public string? AccessKey { get; set; }
-        public string? SecretKey { get; set; }
-        public string? SessionToken { get; set; }
+
+        /// <summary>Write-only outside Core: no public API returns the secret key (the resolver reads it internally).</summary>
+        public string? SecretKey { internal get; set; }
+
+        /// <summary>Write-only outside Core: no public API returns the session token.</summary>
+        public string? SessionToken { internal get; set; }
+
+        /// <summary>Whether a secret key was given, without revealing it.</summary>
+        public bool HasSecretKey => !string.IsNullOrEmpty(SecretKey);
+
+        /// <summary>Whether a session token was given, without revealing it.</summary>
+        public bool HasSessionToken => !string.IsNullOrEmpty(SessionToken);
         public string? EndpointUrl { get; set; }
 
         /// <summary>Where these options came from, for -Verbose ("parameter", "session default").</summary>
@@ -56,7 +66,7 @@ namespace BackupDr.Core.Aws
 
         /// <summary>Never prints the secret key or the session token.</summary>
         public override string ToString() =>
-            $"Region={Region ?? "(unset)"}; Profile={ProfileName ?? "(unset)"}; AccessKey={Redact(AccessKey)}; SecretKey={(SecretKey == null ? "(unset)" : "****")}; Endpoint={EndpointUrl ?? "(unset)"}";
+            $"Region={Region ?? "(unset)"}; Profile={ProfileName ?? "(unset)"}; AccessKey={Redact(AccessKey)}; SecretKey={(SecretKey == null ? "(unset)" : "****")}; Endpoint={UrlRedaction.Redact(EndpointUrl) ?? "(unset)"}";
 
         internal static string Redact(string? accessKey)
         {

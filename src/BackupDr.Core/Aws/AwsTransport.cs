@@ -109,7 +109,7 @@ namespace BackupDr.Core.Aws
                     }
                     catch (Exception ex) when (IsNetworkFailure(ex))
                     {
-                        last = new AwsServiceException(request.Service.Name, request.Operation, 0, "NetworkError", $"Could not reach {endpoint.GetLeftPart(UriPartial.Authority)}: {Innermost(ex).Message}", null, Context.Region, ex) { Attempts = attempt };
+                        last = new AwsServiceException(request.Service.Name, request.Operation, 0, "NetworkError", $"Could not reach {UrlRedaction.Redact(endpoint.GetLeftPart(UriPartial.Authority))}: {Innermost(ex).Message}", null, Context.Region, ex) { Attempts = attempt };
                     }
                 }
 

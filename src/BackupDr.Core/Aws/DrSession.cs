@@ -85,7 +85,7 @@ namespace BackupDr.Core.Aws
         {
             Region = options?.Region,
             ProfileName = options?.ProfileName,
-            EndpointUrl = options?.EndpointUrl,
+            EndpointUrl = UrlRedaction.Redact(options?.EndpointUrl),
             AccessKey = string.IsNullOrEmpty(options?.AccessKey) ? null : AwsContextOptions.Redact(options!.AccessKey),
             HasSecretKey = !string.IsNullOrEmpty(options?.SecretKey),
             Origin = options?.Origin,

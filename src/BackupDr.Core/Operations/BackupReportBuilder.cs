@@ -81,6 +81,18 @@ namespace BackupDr.Core.Operations
             var accumulators = regions.Select(r => new Accumulator(r, options.MaxFailedJobs)).ToList();
             await Task.WhenAll(accumulators.Select(a => Task.Run(() => RunRegionAsync(a, filter(), cancellationToken), cancellationToken))).ConfigureAwait(false);
 
+            if (options.BackupVaultName != null)
+            {
+                var missing = accumulators.Where(a => a.VaultMissing).Select(a => a.Region).ToList();
+                if (missing.Count == accumulators.Count)
+                {
+                    // Not one region has the vault: the report could only say "0 jobs", which reads as "all fine".
+                    throw BackupVaultCheck.NotFound(options.BackupVaultName, missing);
+                }
+
+                warnings.AddRange(missing.Select(r => BackupVaultCheck.MissingInRegionWarning(options.BackupVaultName, r)));
+            }
+
             var merged = new Accumulator(string.Empty, options.MaxFailedJobs);
             foreach (var a in accumulators)
             {
@@ -103,6 +115,11 @@ namespace BackupDr.Core.Operations
                 await foreach (var job in api.ListBackupJobsAsync(filter, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
                     acc.Add(job);
+                }
+
+                if (acc.Total == 0 && filter.BackupVaultName != null)
+                {
+                    acc.VaultMissing = await BackupVaultCheck.IsMissingAsync(api, filter.BackupVaultName, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,6 +158,9 @@ namespace BackupDr.Core.Operations
             public string Region { get; }
             public long Total { get; private set; }
             public RegionError? Error { get; set; }
+
+            /// <summary>The vault filter names a vault AWS says does not exist in this region.</summary>
+            public bool VaultMissing { get; set; }
             private long _completed;
             private long _finished;
             private long _withIssues;

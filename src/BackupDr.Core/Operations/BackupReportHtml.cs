@@ -28,6 +28,48 @@ namespace BackupDr.Core.Operations
             ["ABORTING"] = "#a1887f",
         };
 
+        /// <summary>
+        /// Checks, before anything is sent, that the page can go to this full path: its folder exists and the path is
+        /// not a folder. A report that takes minutes to list must not be lost to a typo in the output path.
+        /// </summary>
+        public static void ValidateOutputPath(string fullPath, string parameterName = "HtmlPath")
+        {
+            if (string.IsNullOrWhiteSpace(fullPath))
+            {
+                throw new DrValidationException("InvalidHtmlPath", parameterName, fullPath, $"-{parameterName} is empty; give the path of the HTML file to write.");
+            }
+
+            if (System.IO.Directory.Exists(fullPath))
+            {
+                throw new DrValidationException("HtmlPathIsFolder", parameterName, fullPath,
+                    $"-{parameterName} '{fullPath}' is a folder; give the path of a file in it, e.g. '{System.IO.Path.Combine(fullPath, "backup-report.html")}'. Nothing was sent.");
+            }
+
+            var folder = System.IO.Path.GetDirectoryName(fullPath);
+            if (!string.IsNullOrEmpty(folder) && !System.IO.Directory.Exists(folder))
+            {
+                throw new DrValidationException("HtmlPathFolderNotFound", parameterName, fullPath,
+                    $"The folder '{folder}' of -{parameterName} does not exist. Create it first (New-Item -ItemType Directory -Path '{folder}') or give another path. Nothing was sent.",
+                    DrErrorKind.ObjectNotFound);
+            }
+        }
+
+        /// <summary>Writes the page (UTF-8, no BOM); a failure is a DrException carrying the path, so the caller can still emit the report.</summary>
+        public static void Write(BackupReport report, string fullPath, string parameterName = "HtmlPath")
+        {
+            try
+            {
+                System.IO.File.WriteAllText(fullPath, Render(report), new UTF8Encoding(false));
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException || ex is System.Security.SecurityException)
+            {
+                throw new DrException("HtmlReportWriteFailed", parameterName, fullPath,
+                    $"The HTML report could not be written to '{fullPath}': {ex.Message} The report object is still emitted; write it again with a valid -{parameterName}.",
+                    ex is UnauthorizedAccessException || ex is System.Security.SecurityException ? DrErrorKind.PermissionDenied : DrErrorKind.InvalidOperation,
+                    ex);
+            }
+        }
+
         /// <summary>The whole page as a string; the cmdlet writes it to -HtmlPath.</summary>
         public static string Render(BackupReport report)
         {

@@ -35,9 +35,28 @@ namespace BackupDr.Core.Operations
         public bool IamRoleDefaulted { get; set; }
         public bool IdempotencyTokenDefaulted { get; set; }
 
+        /// <summary>The -IdempotencyToken the caller gave (combined with the resource and vault into Request.IdempotencyToken), or null.</summary>
+        public string? GivenIdempotencyToken { get; set; }
+
         /// <summary>ARN of the vault to copy to after completion, or null for no copy.</summary>
         public string? CopyDestinationVaultArn { get; set; }
         public string? CopyDestinationRegion { get; set; }
+    }
+
+    /// <summary>What starting one backup gave: the job, and the error of reading it back when that failed after the start.</summary>
+    public sealed class BackupStartResult
+    {
+        public BackupStartResult(BackupJob job, Exception? describeError)
+        {
+            Job = job ?? throw new ArgumentNullException(nameof(job));
+            DescribeError = describeError;
+        }
+
+        /// <summary>The job as described, or (when <see cref="DescribeError"/> is set) as StartBackupJob answered it.</summary>
+        public BackupJob Job { get; }
+
+        /// <summary>Why the job could not be read back after it was started; null when it was.</summary>
+        public Exception? DescribeError { get; }
     }
 
     /// <summary>
@@ -51,6 +70,50 @@ namespace BackupDr.Core.Operations
         public static BackupStartPlan Plan(BackupStartOptions options, string region, DateTime utcNow)
         {
             var resource = ResourceArns.ValidateResourceArn(options.ResourceArn, "ResourceArn", region);
+            var (lifecycle, copyRegion, copyVault) = ValidateShared(options, region);
+            var copyVaultArn = copyRegion == null ? null : Arn.Build(resource.Partition, "backup", copyRegion, resource.AccountId, "backup-vault:" + copyVault);
+
+            var roleDefaulted = string.IsNullOrEmpty(options.IamRoleArn);
+            var role = roleDefaulted ? ResourceArns.DefaultBackupRoleArn(resource) : options.IamRoleArn!;
+
+            var tokenDefaulted = string.IsNullOrEmpty(options.IdempotencyToken);
+            return new BackupStartPlan
+            {
+                Resource = resource,
+                IamRoleDefaulted = roleDefaulted,
+                IdempotencyTokenDefaulted = tokenDefaulted,
+                GivenIdempotencyToken = tokenDefaulted ? null : options.IdempotencyToken,
+                CopyDestinationVaultArn = copyVaultArn,
+                CopyDestinationRegion = copyVaultArn == null ? null : Arn.Parse(copyVaultArn).Region,
+                Request = new StartBackupJobRequest
+                {
+                    ResourceArn = resource.Text,
+                    BackupVaultName = options.BackupVaultName,
+                    IamRoleArn = role,
+                    IdempotencyToken = tokenDefaulted
+                        ? IdempotencyTokens.ForBackup(resource.Text, options.BackupVaultName, utcNow)
+                        : IdempotencyTokens.ForGivenToken(options.IdempotencyToken!, resource.Text, options.BackupVaultName),
+                    StartWindowMinutes = options.StartWindowMinutes,
+                    CompleteWindowMinutes = options.CompleteWindowMinutes,
+                    Lifecycle = lifecycle,
+                    RecoveryPointTags = options.RecoveryPointTags,
+                },
+            };
+        }
+
+        /// <summary>
+        /// The checks of everything but the resource ARN: what applies to every resource of a call, so a cmdlet can
+        /// refuse the whole call once (terminating) instead of once per resource. Plan runs them too.
+        /// </summary>
+        public static void ValidateSharedOptions(BackupStartOptions options, string region) => ValidateShared(options, region);
+
+        private static (Lifecycle? Lifecycle, string? CopyRegion, string? CopyVault) ValidateShared(BackupStartOptions options, string region)
+        {
+            if (options == null)
+            {
+                throw new ArgumentNullException(nameof(options));
+            }
+
             ValidateVaultName(options.BackupVaultName, "BackupVaultName");
             var lifecycle = Lifecycles.Validate(options.ColdStorageAfterDays, options.DeleteAfterDays);
             if (options.StartWindowMinutes is long start && start < 60)
@@ -68,10 +131,11 @@ namespace BackupDr.Core.Operations
                 TagRules.Validate(options.RecoveryPointTags, null, "RecoveryPointTag");
             }
 
-            string? copyVaultArn = null;
+            string? copyRegion = null;
+            string? copyVault = null;
             if (options.CopyToRegion != null || options.CopyToVault != null)
             {
-                var copyRegion = options.CopyToRegion ?? region;
+                copyRegion = options.CopyToRegion ?? region;
                 try
                 {
                     AwsContext.ValidateRegion(copyRegion, "-CopyToRegion");
@@ -81,43 +145,20 @@ namespace BackupDr.Core.Operations
                     throw new DrValidationException("InvalidCopyRegion", "CopyToRegion", copyRegion, ex.Message, DrErrorKind.InvalidArgument, ex);
                 }
 
-                var copyVault = options.CopyToVault ?? options.BackupVaultName;
+                copyVault = options.CopyToVault ?? options.BackupVaultName;
                 ValidateVaultName(copyVault, "CopyToVault");
                 if (copyRegion == region && copyVault == options.BackupVaultName)
                 {
                     throw new DrValidationException("CopyToSameVault", "CopyToRegion", copyRegion, $"The copy would go to the same vault ('{copyVault}' in {copyRegion}) as the backup. Give -CopyToRegion with another region, or -CopyToVault with another vault.");
                 }
-
-                copyVaultArn = Arn.Build(resource.Partition, "backup", copyRegion, resource.AccountId, "backup-vault:" + copyVault);
             }
 
-            var roleDefaulted = string.IsNullOrEmpty(options.IamRoleArn);
-            var role = roleDefaulted ? ResourceArns.DefaultBackupRoleArn(resource) : options.IamRoleArn!;
-            if (!roleDefaulted && (!Arn.TryParse(role, out var roleArn) || roleArn!.Service != "iam"))
+            if (!string.IsNullOrEmpty(options.IamRoleArn) && (!Arn.TryParse(options.IamRoleArn, out var roleArn) || roleArn!.Service != "iam"))
             {
-                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", role, $"'{role}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).");
+                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", options.IamRoleArn, $"'{options.IamRoleArn}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME).");
             }
 
-            var tokenDefaulted = string.IsNullOrEmpty(options.IdempotencyToken);
-            return new BackupStartPlan
-            {
-                Resource = resource,
-                IamRoleDefaulted = roleDefaulted,
-                IdempotencyTokenDefaulted = tokenDefaulted,
-                CopyDestinationVaultArn = copyVaultArn,
-                CopyDestinationRegion = copyVaultArn == null ? null : Arn.Parse(copyVaultArn).Region,
-                Request = new StartBackupJobRequest
-                {
-                    ResourceArn = resource.Text,
-                    BackupVaultName = options.BackupVaultName,
-                    IamRoleArn = role,
-                    IdempotencyToken = tokenDefaulted ? IdempotencyTokens.ForBackup(resource.Text, options.BackupVaultName, utcNow) : options.IdempotencyToken,
-                    StartWindowMinutes = options.StartWindowMinutes,
-                    CompleteWindowMinutes = options.CompleteWindowMinutes,
-                    Lifecycle = lifecycle,
-                    RecoveryPointTags = options.RecoveryPointTags,
-                },
-            };
+            return (lifecycle, copyRegion, copyVault);
         }
 
         /// <summary>The copy's token derives from the backup's, so a rerun starts no second copy either.</summary>
@@ -135,11 +176,63 @@ namespace BackupDr.Core.Operations
             }
         }
 
-        /// <summary>Starts the backup and returns the job as AWS describes it right after the start.</summary>
-        public static async Task<BackupJob> StartAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
+        /// <summary>
+        /// Starts the backup and returns the job as AWS describes it right after the start. Once StartBackupJob has
+        /// succeeded the job exists in AWS and is never lost: when the describe fails, the result carries the job as the
+        /// start answered it (id, resource, vault, state CREATED) and the describe's error. A described job for another
+        /// resource or vault than asked (a reused idempotency token) is an error, never a silent wrong answer.
+        /// </summary>
+        public static async Task<BackupStartResult> StartAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
         {
+            if (backup == null)
+            {
+                throw new ArgumentNullException(nameof(backup));
+            }
+
+            if (plan == null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
             var started = await backup.StartBackupJobAsync(plan.Request, cancellationToken).ConfigureAwait(false);
-            return await backup.DescribeBackupJobAsync(started.BackupJobId, cancellationToken).ConfigureAwait(false);
+            BackupJob described;
+            try
+            {
+                described = await backup.DescribeBackupJobAsync(started.BackupJobId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                started.State = string.IsNullOrEmpty(started.State) ? JobStates.Created : started.State;
+                started.ResourceArn ??= plan.Request.ResourceArn;
+                started.BackupVaultName ??= plan.Request.BackupVaultName;
+                started.IamRoleArn ??= plan.Request.IamRoleArn;
+                return new BackupStartResult(started, ex);
+            }
+
+            EnsureJobIsTheOneAsked(plan, described);
+            return new BackupStartResult(described, null);
+        }
+
+        /// <summary>AWS answers a seen idempotency token with the job it started for it, whatever the request: check it is ours.</summary>
+        public static void EnsureJobIsTheOneAsked(BackupStartPlan plan, BackupJob job)
+        {
+            var request = plan.Request;
+            var otherResource = !string.IsNullOrEmpty(job.ResourceArn) && !string.Equals(job.ResourceArn, request.ResourceArn, StringComparison.Ordinal);
+            var otherVault = !string.IsNullOrEmpty(job.BackupVaultName) && !string.Equals(job.BackupVaultName, request.BackupVaultName, StringComparison.Ordinal);
+            if (otherResource || otherVault)
+            {
+                var token = plan.GivenIdempotencyToken != null ? $"-IdempotencyToken '{plan.GivenIdempotencyToken}'" : $"the idempotency token {request.IdempotencyToken}";
+                throw new DrException(
+                    "BackupJobResourceMismatch",
+                    plan.GivenIdempotencyToken != null ? "IdempotencyToken" : null,
+                    request.ResourceArn,
+                    $"AWS answered the backup of {request.ResourceArn} into vault '{request.BackupVaultName}' with job {job.JobId}, which backs up {job.ResourceArn} into vault '{job.BackupVaultName}': {token} was already used for that backup. No backup of {request.ResourceArn} was started; give another -IdempotencyToken.",
+                    DrErrorKind.ResourceExists);
+            }
         }
 
         /// <summary>Starts the copy of a completed backup's recovery point to the plan's destination vault.</summary>

@@ -58,6 +58,34 @@ namespace BackupDr.Core.Operations
             return Sha256Hex(text);
         }
 
+        /// <summary>
+        /// A caller's -IdempotencyToken combined with one resource and vault: AWS Backup answers a token it has seen
+        /// with the job it started for it, so one token sent for many resources would start one backup and answer
+        /// every other resource with that job. Combining keeps the caller's meaning (same token, same resource, same
+        /// vault: same job) while giving each resource its own token. SHA-256, 64 lowercase hex characters.
+        /// </summary>
+        public static string ForGivenToken(string token, string resourceArn, string vaultName)
+        {
+            if (string.IsNullOrEmpty(token))
+            {
+                throw new ArgumentException("A token is required.", nameof(token));
+            }
+
+            if (string.IsNullOrEmpty(resourceArn))
+            {
+                throw new ArgumentException("A resource ARN is required.", nameof(resourceArn));
+            }
+
+            if (string.IsNullOrEmpty(vaultName))
+            {
+                throw new ArgumentException("A vault name is required.", nameof(vaultName));
+            }
+
+            // Another version prefix than ForBackup's, so a given token can never equal a default one.
+            var text = "backupdr/start-backup/given-token/v1\n" + token + "\n" + resourceArn + "\n" + vaultName;
+            return Sha256Hex(text);
+        }
+
         private static string Sha256Hex(string text)
         {
             using (var sha = SHA256.Create())

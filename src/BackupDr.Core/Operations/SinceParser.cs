@@ -33,6 +33,46 @@ namespace BackupDr.Core.Operations
             }
         }
 
+        /// <summary>
+        /// Converts what a -Since/-Until parameter takes (a DateTime, DateTimeOffset, TimeSpan meaning "that long ago",
+        /// or a string parseable as either, date first) to a UTC instant without judging it; false for anything else.
+        /// A negative TimeSpan gives an instant in the future, which <see cref="EnsureNotInFuture"/> then refuses with its id.
+        /// </summary>
+        public static bool TryConvert(object? value, DateTime utcNow, out DateTime utc)
+        {
+            switch (value)
+            {
+                case DateTime dt:
+                    utc = dt.Kind == DateTimeKind.Utc ? dt : dt.ToUniversalTime();
+                    return true;
+                case DateTimeOffset dto:
+                    utc = dto.UtcDateTime;
+                    return true;
+                case TimeSpan ts:
+                    utc = Ago(ts, utcNow);
+                    return true;
+                case string s when DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeLocal, out var parsed):
+                    utc = DateTime.SpecifyKind(parsed, DateTimeKind.Utc);
+                    return true;
+                case string s when TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var span):
+                    utc = Ago(span, utcNow);
+                    return true;
+                default:
+                    utc = default;
+                    return false;
+            }
+        }
+
+        /// <summary>Refuses an empty window (-Until not after -Since): it would silently match nothing.</summary>
+        public static void EnsureOrder(DateTime sinceUtc, DateTime untilUtc, string sinceParameterName = "Since", string untilParameterName = "Until")
+        {
+            if (untilUtc <= sinceUtc)
+            {
+                throw new DrValidationException("UntilBeforeSince", untilParameterName, untilUtc,
+                    $"-{untilParameterName} {untilUtc:u} is not later than -{sinceParameterName} {sinceUtc:u}; the window is empty and nothing could match. Give an -{untilParameterName} after -{sinceParameterName} (were they swapped?).");
+            }
+        }
+
         /// <summary>Refuses a -Since after now: it would silently match nothing, which looks like "no failures".</summary>
         public static void EnsureNotInFuture(DateTime sinceUtc, DateTime utcNow, string parameterName = "Since")
         {
@@ -41,6 +81,22 @@ namespace BackupDr.Core.Operations
                 throw new DrValidationException("SinceInFuture", parameterName, sinceUtc,
                     $"-{parameterName} {sinceUtc:u} is in the future (now is {utcNow:u}); nothing could match. Use a past time, or a positive TimeSpan such as (New-TimeSpan -Days 1).");
             }
+        }
+
+        private static DateTime Ago(TimeSpan span, DateTime utcNow)
+        {
+            var now = DateTime.SpecifyKind(utcNow, DateTimeKind.Utc);
+            if (span > TimeSpan.Zero && span > now - DateTime.MinValue)
+            {
+                return DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc);
+            }
+
+            if (span < TimeSpan.Zero && (span == TimeSpan.MinValue || -span > DateTime.MaxValue - now))
+            {
+                return DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc);
+            }
+
+            return now - span;
         }
 
         private static DateTime FromSpan(TimeSpan span, DateTime utcNow, string parameterName)

@@ -223,7 +223,7 @@ public sealed class AwsContextTests : IDisposable
         var ex = Fails(() => AwsContext.Resolve(Options(region: "us-east-1", endpoint: endpoint), Env()));
         Assert.Equal("InvalidEndpointUrl", ex.ErrorId);
         Assert.Equal("EndpointUrl", ex.ParameterName);
-        Assert.Contains(endpoint, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(UrlRedaction.Redact(endpoint)!, ex.Message, StringComparison.Ordinal);
 
         var fromEnv = Fails(() => AwsContext.Resolve(Options(region: "us-east-1"), Env(("AWS_ENDPOINT_URL_RDS", endpoint))));
         Assert.Equal("InvalidEndpointUrl", fromEnv.ErrorId);

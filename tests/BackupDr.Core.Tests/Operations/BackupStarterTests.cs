@@ -38,7 +38,8 @@ public sealed class BackupStarterTests
         var plan = BackupStarter.Plan(new BackupStartOptions { ResourceArn = Volume, IamRoleArn = "arn:aws:iam::111122223333:role/Backup", IdempotencyToken = "run-42" }, "us-east-1", Today);
 
         Assert.Equal("arn:aws:iam::111122223333:role/Backup", plan.Request.IamRoleArn);
-        Assert.Equal("run-42", plan.Request.IdempotencyToken);
+        Assert.Equal(IdempotencyTokens.ForGivenToken("run-42", Volume, "Default"), plan.Request.IdempotencyToken);
+        Assert.Equal("run-42", plan.GivenIdempotencyToken);
         Assert.False(plan.IamRoleDefaulted);
     }
 

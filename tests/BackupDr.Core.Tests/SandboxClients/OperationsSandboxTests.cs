@@ -37,11 +37,11 @@ public sealed class OperationsSandboxTests
         Assert.True(plan.IamRoleDefaulted);
         Assert.True(plan.IdempotencyTokenDefaulted);
         Assert.Equal(VaultArn("DrVault", DrRegion), plan.CopyDestinationVaultArn);
-        var started = await BackupStarter.StartAsync(sb.Backup, plan, Ct);
+        var started = (await BackupStarter.StartAsync(sb.Backup, plan, Ct)).Job;
         Assert.False(started.IsTerminal);
         Assert.Equal((VolumeArn(vol), "Main", plan.Request.IamRoleArn, Region), (started.ResourceArn, started.BackupVaultName, started.IamRoleArn, started.Region));
 
-        var again = await BackupStarter.StartAsync(sb.Backup, BackupStarter.Plan(options, Region, today), Ct);
+        var again = (await BackupStarter.StartAsync(sb.Backup, BackupStarter.Plan(options, Region, today), Ct)).Job;
         Assert.Equal(started.BackupJobId, again.BackupJobId);
         Assert.Single(await All(sb.Backup.ListBackupJobsAsync(new BackupJobFilter(), Ct)));
         var tomorrow = BackupStarter.Plan(options, Region, today.AddDays(1));
@@ -75,7 +75,7 @@ public sealed class OperationsSandboxTests
         await sb.Backup.CreateBackupVaultAsync("Main", null, null, null, Ct);
         var vol = await sb.NewVolume();
         var plan = BackupStarter.Plan(new BackupStartOptions { ResourceArn = VolumeArn(vol), BackupVaultName = "Main", CopyToRegion = DrRegion }, Region, DateTime.UtcNow);
-        var started = await BackupStarter.StartAsync(sb.Backup, plan, Ct);
+        var started = (await BackupStarter.StartAsync(sb.Backup, plan, Ct)).Job;
         var timeout = await Assert.ThrowsAsync<DrTimeoutException>(() => JobWaiter.WaitAsync(started, (j, ct) => Refresh(sb.Backup, j, ct), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(300), null, SystemClock.Instance, Ct));
         Assert.Contains(started.BackupJobId, timeout.Message);
         Assert.True(sb.Server.RequestLog.Count(r => r.Operation == "DescribeBackupJob") >= 3);
@@ -136,7 +136,7 @@ public sealed class OperationsSandboxTests
         foreach (var arn in new[] { VolumeArn(vol), DbArn("orders") })
         {
             var plan = BackupStarter.Plan(new BackupStartOptions { ResourceArn = arn, BackupVaultName = "Main" }, Region, DateTime.UtcNow);
-            jobs.Add(await BackupStarter.StartAsync(sb.Backup, plan, Ct));
+            jobs.Add((await BackupStarter.StartAsync(sb.Backup, plan, Ct)).Job);
         }
 
         var finished = await JobWaiter.WaitAllAsync(jobs, (j, ct) => Refresh(sb.Backup, j, ct), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), null, SystemClock.Instance, Ct);
