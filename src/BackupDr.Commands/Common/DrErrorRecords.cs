@@ -39,6 +39,8 @@ namespace BackupDr.Commands
             DrErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
             DrErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
             DrErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
+            DrErrorKind.JobFailed => ErrorCategory.InvalidResult,
+            DrErrorKind.JobAborted => ErrorCategory.OperationStopped,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -13,7 +13,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "DrRecoveryPoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RegionSet)]
     [OutputType(typeof(CopyJob))]
-    public sealed class CopyDrRecoveryPointCommand : DrCmdlet
+    public sealed class CopyDrRecoveryPointCommand : DrStartJobCmdlet
     {
         private const string RegionSet = "ToRegion";
         private const string VaultArnSet = "ToVaultArn";
@@ -55,13 +55,6 @@ namespace BackupDr.Commands
         [Parameter]
         [ValidateRange(1, 36500)]
         public long? DeleteAfterDays { get; set; }
-
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -149,6 +142,7 @@ namespace BackupDr.Commands
                 if (Wait)
                 {
                     _started.Add(job);
+                    TrackJob(job);
                 }
                 else
                 {
@@ -168,10 +162,7 @@ namespace BackupDr.Commands
                 return;
             }
 
-            foreach (var job in WaitForJobs(_started, Timeout, "Copy"))
-            {
-                WriteJobOutcome(job);
-            }
+            WaitForJobs(_started, "Copy");
         }
     }
 }

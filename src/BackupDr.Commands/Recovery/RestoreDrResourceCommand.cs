@@ -15,7 +15,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ArnSet)]
     [OutputType(typeof(RestoreJob))]
-    public sealed class RestoreDrResourceCommand : DrCmdlet
+    public sealed class RestoreDrResourceCommand : DrStartJobCmdlet
     {
         private const string ArnSet = "ByArn";
         private const string ObjectSet = "ByObject";
@@ -62,13 +62,6 @@ namespace BackupDr.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? IamRoleArn { get; set; }
-
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -120,6 +113,7 @@ namespace BackupDr.Commands
                 if (Wait)
                 {
                     _started.Add(job);
+                    TrackJob(job);
                 }
                 else
                 {
@@ -139,15 +133,13 @@ namespace BackupDr.Commands
                 return;
             }
 
-            foreach (RestoreJob job in WaitForJobs(_started.ConvertAll(j => (DrJob)j), Timeout, "Restore"))
+            WaitForJobs(_started.ConvertAll(j => (DrJob)j), "Restore", job =>
             {
                 if (job.Succeeded)
                 {
-                    WriteVerbose($"Restore job {job.JobId} finished in {job.Duration:hh\\:mm\\:ss}: {job.CreatedResourceArn}");
+                    WriteVerbose($"Restore job {job.JobId} finished in {job.Duration:hh\\:mm\\:ss}: {((RestoreJob)job).CreatedResourceArn}");
                 }
-
-                WriteJobOutcome(job);
-            }
+            });
         }
     }
 }

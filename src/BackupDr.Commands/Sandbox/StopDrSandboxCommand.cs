@@ -29,7 +29,7 @@ namespace BackupDr.Commands
             current.Server.Dispose();
             current.IsRunning = false;
             DrSession.Exchange(current.PreviousDefaults);
-            DrPolling.Interval = current.PreviousPollInterval;
+            DrPolling.Schedule = current.PreviousPollSchedule;
             WriteVerbose($"Sandbox at {current.EndpointUrl} stopped; session defaults restored.");
             if (PassThru)
             {

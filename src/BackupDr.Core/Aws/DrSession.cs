@@ -63,15 +63,18 @@ namespace BackupDr.Core.Aws
 
 namespace BackupDr.Core.Aws
 {
-    /// <summary>How often waits poll AWS; the sandbox shortens it while it runs.</summary>
+    /// <summary>When waits poll: fast at first, backing off (PollSchedule.Default against AWS); the sandbox shortens it while it runs.</summary>
     public static class DrPolling
     {
-        private static long _ticks = TimeSpan.FromSeconds(15).Ticks;
+        private static Operations.PollSchedule _schedule = Operations.PollSchedule.Default;
 
-        public static TimeSpan Interval
+        public static Operations.PollSchedule Schedule
         {
-            get => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
-            set => Interlocked.Exchange(ref _ticks, value.Ticks);
+            get => Volatile.Read(ref _schedule);
+            set => Volatile.Write(ref _schedule, value ?? Operations.PollSchedule.Default);
         }
+
+        /// <summary>The wait before the first poll.</summary>
+        public static TimeSpan Interval => Schedule.Initial;
     }
 }
