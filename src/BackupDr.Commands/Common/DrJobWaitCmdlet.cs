@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
 using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
@@ -23,6 +24,8 @@ namespace BackupDr.Commands
         // Jobs started or taken in by this call and not yet written (as a job or an error): what Ctrl+C would lose.
         private readonly List<DrJob> _unreported = new List<DrJob>();
         private readonly Dictionary<int, ProgressRecord> _progress = new Dictionary<int, ProgressRecord>();
+        private static long s_progressSources;
+        private long _progressSource;
         private DateTime? _waitStarted;
         private bool _stopReported;
 
@@ -117,20 +120,38 @@ namespace BackupDr.Commands
             }
 
             _stopReported = true;
-            try
+            if (_unreported.Count > 0)
             {
-                CompleteProgress();
-                if (_unreported.Count > 0)
+                var list = string.Join(", ", _unreported.Select(j => $"{j.JobType.ToString().ToLowerInvariant()} job {j.JobId}{(string.IsNullOrEmpty(j.ResourceArn) ? string.Empty : $" ({j.ResourceArn})")}"));
+                var byType = _unreported.GroupBy(j => (j.JobType, j.Region)).Select(g => $"Wait-DrJob -JobType {g.Key.JobType}{(string.IsNullOrEmpty(g.Key.Region) ? string.Empty : " -Region " + g.Key.Region)} -JobId {string.Join(",", g.Select(j => j.JobId))}");
+                var text = $"Stopped: {_unreported.Count} job(s) keep running in AWS and were not written: {list}. To wait for them: {string.Join("; ", byType)}";
+                try
                 {
-                    var list = string.Join(", ", _unreported.Select(j => $"{j.JobType.ToString().ToLowerInvariant()} job {j.JobId}{(string.IsNullOrEmpty(j.ResourceArn) ? string.Empty : $" ({j.ResourceArn})")}"));
-                    var byType = _unreported.GroupBy(j => j.JobType).Select(g => $"Wait-DrJob -JobType {g.Key} -JobId {string.Join(",", g.Select(j => j.JobId))}");
-                    WriteWarning($"Stopped: {_unreported.Count} job(s) keep running in AWS and were not written: {list}. To wait for them: {string.Join("; ", byType)}");
+                    // Once Ctrl+C is pressed PowerShell refuses every stream write (WriteWarning included), so the
+                    // warning goes to the host directly: the console shows it, a transcript records it.
+                    if (!WarningsSilenced())
+                    {
+                        Host?.UI?.WriteWarningLine(text);
+                    }
+                }
+                catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException || ex is System.Management.Automation.Host.HostException)
+                {
+                    // A host without a UI: nothing more can be said.
                 }
             }
-            catch (PipelineStoppedException)
+
+            CompleteProgress();
+        }
+
+        private bool WarningsSilenced()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WarningAction", out var action) && action is ActionPreference bound)
             {
-                // PowerShell refused the write: nothing more can be said.
+                return bound == ActionPreference.SilentlyContinue || bound == ActionPreference.Ignore;
             }
+
+            var preference = GetVariableValue("WarningPreference");
+            return preference is ActionPreference p && (p == ActionPreference.SilentlyContinue || p == ActionPreference.Ignore);
         }
 
         private void Untrack(DrJob job) => _unreported.RemoveAll(j => SameJob(j, job));
@@ -148,7 +169,7 @@ namespace BackupDr.Commands
             summary.StatusDescription = $"{p.Done} of {p.Total} job(s) done, {Elapsed(p.Elapsed)} elapsed";
             summary.PercentComplete = p.Total == 0 ? -1 : Math.Min(100, p.Done * 100 / p.Total);
             summary.RecordType = ProgressRecordType.Processing;
-            WriteProgress(summary);
+            WriteProgressRecord(summary);
 
             if (!_progress.TryGetValue(p.Index, out var record))
             {
@@ -160,7 +181,7 @@ namespace BackupDr.Commands
             record.StatusDescription = $"{p.State}{percent}, {Elapsed(p.Elapsed)} elapsed";
             record.PercentComplete = p.PercentDone.HasValue ? (int)Math.Max(0, Math.Min(100, p.PercentDone.Value)) : -1;
             record.RecordType = p.IsCompleted ? ProgressRecordType.Completed : ProgressRecordType.Processing;
-            WriteProgress(record);
+            WriteProgressRecord(record);
         }
 
         /// <summary>Writes a Completed record for every line still open (children first), and forgets them.</summary>
@@ -171,11 +192,50 @@ namespace BackupDr.Commands
                 if (entry.Value.RecordType != ProgressRecordType.Completed)
                 {
                     entry.Value.RecordType = ProgressRecordType.Completed;
-                    WriteProgress(entry.Value);
+                    WriteProgressRecord(entry.Value);
                 }
             }
 
             _progress.Clear();
+        }
+
+        /// <summary>
+        /// Writes progress under this call's own source id. Once Ctrl+C is pressed PowerShell refuses every stream
+        /// write, so the Completed records then go to the host directly, under the same source id, and the host
+        /// closes the bars it shows.
+        /// </summary>
+        private void WriteProgressRecord(ProgressRecord record)
+        {
+            if (_progressSource == 0)
+            {
+                _progressSource = (0x0DB0L << 32) + Interlocked.Increment(ref s_progressSources);
+            }
+
+            // A copy each time: hosts and $ps.Streams.Progress keep the records they are given.
+            var copy = new ProgressRecord(record.ActivityId, record.Activity, record.StatusDescription)
+            {
+                ParentActivityId = record.ParentActivityId,
+                PercentComplete = record.PercentComplete,
+                RecordType = record.RecordType,
+            };
+            try
+            {
+                CommandRuntime.WriteProgress(_progressSource, copy);
+            }
+            catch (PipelineStoppedException) when (copy.RecordType == ProgressRecordType.Completed)
+            {
+                try
+                {
+                    if (!(GetVariableValue("ProgressPreference") is ActionPreference p && (p == ActionPreference.SilentlyContinue || p == ActionPreference.Ignore)))
+                    {
+                        Host?.UI?.WriteProgress(_progressSource, copy);
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException || ex is NotImplementedException || ex is System.Management.Automation.Host.HostException)
+                {
+                    // A host without a UI shows no bars to close.
+                }
+            }
         }
 
         private static string Elapsed(TimeSpan elapsed) => elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
