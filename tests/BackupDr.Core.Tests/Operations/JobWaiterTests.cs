@@ -211,6 +211,16 @@ public class JobWaiterTests
     }
 
     [Fact]
+    public void Default_polling_against_AWS_is_not_a_fixed_15s()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1), PollSchedule.Default.Initial);
+        Assert.True(PollSchedule.Default.Delay(1) > PollSchedule.Default.Delay(0));
+        Assert.Equal(TimeSpan.FromSeconds(30), PollSchedule.Default.Delay(50));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PollSchedule(TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PollSchedule(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task Two_second_job_is_seen_done_in_about_two_seconds_not_fifteen()
     {
         var clock = new FakeClock(T0);
