@@ -13,7 +13,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "DrBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(BackupJob), typeof(CopyJob))]
-    public sealed class StartDrBackupCommand : DrAwsCmdlet
+    public sealed class StartDrBackupCommand : DrStartJobCmdlet
     {
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
         private Dictionary<string, string>? _recoveryPointTags;
@@ -65,14 +65,6 @@ namespace BackupDr.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CopyToVault { get; set; }
-
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        /// <summary>How long -Wait waits (default: no limit).</summary>
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -154,6 +146,7 @@ namespace BackupDr.Commands
                     if (Wait || plan.CopyDestinationVaultArn != null)
                     {
                         _started.Add((plan, job));
+                        TrackJob(job);
                     }
                     else
                     {
@@ -179,24 +172,31 @@ namespace BackupDr.Commands
                 WriteVerbose("-CopyToRegion starts the copy when the backup completes: waiting for the backup.");
             }
 
-            var finished = WaitForJobs(_started.ConvertAll(s => (DrJob)s.Job), Timeout, "Backup");
-            var copies = new List<DrJob>();
-            for (var i = 0; i < finished.Count; i++)
+            var plans = new Dictionary<string, BackupStartPlan>(StringComparer.Ordinal);
+            foreach (var (plan, job) in _started)
             {
-                var job = (BackupJob)finished[i];
-                WriteJobOutcome(job);
-                var plan = _started[i].Plan;
-                if (plan.CopyDestinationVaultArn == null || !job.Succeeded)
-                {
-                    continue;
-                }
+                plans[job.JobId] = plan;
+            }
 
+            var toCopy = new List<(BackupStartPlan Plan, BackupJob Job)>();
+            WaitForJobs(_started.ConvertAll(s => (DrJob)s.Job), "Backup", finished =>
+            {
+                if (finished.Succeeded && plans.TryGetValue(finished.JobId, out var plan) && plan.CopyDestinationVaultArn != null)
+                {
+                    toCopy.Add((plan, (BackupJob)finished));
+                }
+            });
+
+            var copies = new List<DrJob>();
+            foreach (var (plan, job) in toCopy)
+            {
                 try
                 {
                     var copy = Run(ct => BackupStarter.StartCopyAsync(Clients.Backup, plan, job, ct));
                     if (Wait)
                     {
                         copies.Add(copy);
+                        TrackJob(copy);
                     }
                     else
                     {
@@ -209,13 +209,7 @@ namespace BackupDr.Commands
                 }
             }
 
-            if (copies.Count > 0)
-            {
-                foreach (var copy in WaitForJobs(copies, Timeout, "Copy"))
-                {
-                    WriteJobOutcome(copy);
-                }
-            }
+            WaitForJobs(copies, "Copy");
         }
     }
 }

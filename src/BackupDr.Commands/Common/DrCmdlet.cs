@@ -43,6 +43,14 @@ namespace BackupDr.Commands
         protected override void StopProcessing() => _cancellation.Cancel();
 
         /// <summary>
+        /// Called on the pipeline thread when Ctrl+C ended work in <see cref="Run{T}"/>, before the pipeline stops:
+        /// the last chance to say what is left running (a warning) and to close progress records.
+        /// </summary>
+        protected virtual void OnStopping()
+        {
+        }
+
+        /// <summary>
         /// Runs async work while pumping its posted actions on this (the pipeline) thread. Ctrl+C cancels the
         /// token and ends the wait at once; PowerShell then stops the pipeline.
         /// </summary>
@@ -86,6 +94,7 @@ namespace BackupDr.Commands
                 }
                 catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
                 {
+                    OnStopping();
                     throw new PipelineStoppedException();
                 }
                 catch (AwsConfigurationException ex)
@@ -255,80 +264,6 @@ namespace BackupDr.Commands
         // Clients (and the context under them) are made here, on the pipeline thread: resolving them may
         // write verbose records or a terminating error, which PowerShell allows only on this thread.
         private protected override void BeforeRun() => _ = Clients;
-
-        /// <summary>Progress activity ids of job waits start here (one line per job).</summary>
-        protected const int WaitActivityId = 0x0DB0;
-
-        /// <summary>
-        /// Waits for jobs with one progress line each, a timeout and Ctrl+C; returns the final jobs in order.
-        /// </summary>
-        protected IReadOnlyList<DrJob> WaitForJobs(IReadOnlyList<DrJob> jobs, TimeSpan? timeout, string activity)
-        {
-            var records = new Dictionary<int, ProgressRecord>();
-            var progress = new SyncProgress<JobProgress>(p => Post(() =>
-            {
-                if (!records.TryGetValue(p.Index, out var record))
-                {
-                    record = new ProgressRecord(WaitActivityId + p.Index, $"{activity}: {p.JobType} job {p.JobId}", "Starting");
-                    records[p.Index] = record;
-                }
-
-                var percent = p.PercentDone.HasValue ? $" {p.PercentDone.Value:0}%" : string.Empty;
-                record.StatusDescription = $"{p.State}{percent}, {p.Elapsed.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture)} elapsed";
-                record.PercentComplete = p.PercentDone.HasValue ? (int)Math.Max(0, Math.Min(100, p.PercentDone.Value)) : -1;
-                record.RecordType = p.IsCompleted ? ProgressRecordType.Completed : ProgressRecordType.Processing;
-                WriteProgress(record);
-            }));
-
-            // Resolved here, on the pipeline thread: resolution may write verbose records or terminate.
-            var clients = Clients;
-            var pollInterval = DrState.PollInterval;
-            try
-            {
-                return Run(ct => JobWaiter.WaitAllAsync(
-                    jobs,
-                    (job, token) => JobWaiter.RefreshAsync(clients.ForRegion(string.IsNullOrEmpty(job.Region) ? clients.Context.Region : job.Region).Backup, job, token),
-                    pollInterval,
-                    timeout,
-                    progress,
-                    SystemClock.Instance,
-                    ct));
-            }
-            finally
-            {
-                foreach (var record in records.Values)
-                {
-                    if (record.RecordType != ProgressRecordType.Completed)
-                    {
-                        record.RecordType = ProgressRecordType.Completed;
-                        WriteProgress(record);
-                    }
-                }
-            }
-        }
-
-        /// <summary>A job that ended without success becomes an error record carrying its status message.</summary>
-        protected void WriteJobOutcome(DrJob job)
-        {
-            WriteObject(job);
-            if (!job.Succeeded)
-            {
-                var ex = new DrValidationException(
-                    $"{job.JobType}Job{ToPascal(job.State)}",
-                    null,
-                    job.JobId,
-                    $"{job.JobType} job {job.JobId} ended {job.State}: {job.StatusMessage ?? "AWS gave no status message."}",
-                    DrErrorKind.InvalidOperation);
-                WriteError(DrErrorRecords.From(ex, job));
-            }
-            else if (job.CompletedWithIssues)
-            {
-                WriteWarning($"{job.JobType} job {job.JobId} completed with issues ({job.MessageCategory}): {job.StatusMessage}");
-            }
-        }
-
-        private static string ToPascal(string state) =>
-            string.IsNullOrEmpty(state) ? "Unknown" : state.Substring(0, 1).ToUpperInvariant() + state.Substring(1).ToLowerInvariant();
 
         protected override void Dispose(bool disposing)
         {

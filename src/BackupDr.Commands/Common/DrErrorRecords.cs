@@ -45,6 +45,8 @@ namespace BackupDr.Commands
             DrErrorKind.ConnectionError => ErrorCategory.ConnectionError,
             DrErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
             DrErrorKind.InvalidData => ErrorCategory.InvalidData,
+            DrErrorKind.JobFailed => ErrorCategory.InvalidResult,
+            DrErrorKind.JobAborted => ErrorCategory.OperationStopped,
             _ => ErrorCategory.NotSpecified,
         };
 

@@ -7,12 +7,12 @@ namespace BackupDr.Commands
 {
     /// <summary>
     /// Waits for backup, restore and copy jobs from the pipeline, with one progress line per job, until
-    /// they finish, -Timeout passes or Ctrl+C. Emits each final job; a job that did not succeed is also
-    /// written as an error carrying its status message.
+    /// they finish, -Timeout passes or Ctrl+C. Emits each job as it finishes; a job that did not succeed is
+    /// also an error carrying its status message, and one still running at -Timeout a JobWaitTimeout error.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Wait, "DrJob", DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(BackupJob), typeof(RestoreJob), typeof(CopyJob))]
-    public sealed class WaitDrJobCommand : DrAwsCmdlet
+    public sealed class WaitDrJobCommand : DrJobWaitCmdlet
     {
         private const string ObjectSet = "Job";
         private const string IdSet = "ById";
@@ -31,11 +31,6 @@ namespace BackupDr.Commands
 
         [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
         public DrJobType JobType { get; set; } = DrJobType.Backup;
-
-        /// <summary>How long to wait in all (default: no limit).</summary>
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -72,21 +67,7 @@ namespace BackupDr.Commands
                 }
             }
 
-            IReadOnlyList<DrJob> finished;
-            try
-            {
-                finished = WaitForJobs(_jobs, Timeout, "Waiting");
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                ThrowDrError(ex, _jobs.Count == 1 ? _jobs[0].JobId : null);
-                return;
-            }
-
-            foreach (var job in finished)
-            {
-                WriteJobOutcome(job);
-            }
+            WaitForJobs(_jobs, "Waiting");
         }
     }
 }

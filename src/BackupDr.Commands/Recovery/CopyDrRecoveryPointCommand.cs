@@ -12,7 +12,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Copy, "DrRecoveryPoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = RegionSet)]
     [OutputType(typeof(CopyJob))]
-    public sealed class CopyDrRecoveryPointCommand : DrAwsCmdlet
+    public sealed class CopyDrRecoveryPointCommand : DrStartJobCmdlet
     {
         private const string RegionSet = "ToRegion";
         private const string VaultArnSet = "ToVaultArn";
@@ -56,13 +56,6 @@ namespace BackupDr.Commands
         [ValidateRange(1, 36500)]
         public long? DeleteAfterDays { get; set; }
 
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
-
         protected override void ProcessRecord()
         {
             var arn = RecoveryPointArn!;
@@ -100,6 +93,7 @@ namespace BackupDr.Commands
                 if (Wait)
                 {
                     _started.Add(job);
+                    TrackJob(job);
                 }
                 else
                 {
@@ -119,10 +113,7 @@ namespace BackupDr.Commands
                 return;
             }
 
-            foreach (var job in WaitForJobs(_started, Timeout, "Copy"))
-            {
-                WriteJobOutcome(job);
-            }
+            WaitForJobs(_started, "Copy");
         }
     }
 }

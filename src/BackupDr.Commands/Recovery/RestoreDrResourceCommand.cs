@@ -14,7 +14,7 @@ namespace BackupDr.Commands
     /// </summary>
     [Cmdlet(VerbsData.Restore, "DrResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ObjectSet)]
     [OutputType(typeof(RestoreJob))]
-    public sealed class RestoreDrResourceCommand : DrAwsCmdlet
+    public sealed class RestoreDrResourceCommand : DrStartJobCmdlet
     {
         private const string ArnSet = "ByArn";
         private const string ObjectSet = "ByObject";
@@ -63,13 +63,6 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? IamRoleArn { get; set; }
 
-        [Parameter]
-        public SwitchParameter Wait { get; set; }
-
-        [Parameter]
-        [SecondsToTimeSpan]
-        public TimeSpan? Timeout { get; set; }
-
         private ResourceRestorer? _restorer;
 
         protected override void ProcessRecord()
@@ -116,6 +109,7 @@ namespace BackupDr.Commands
                 if (Wait)
                 {
                     _started.Add(job);
+                    TrackJob(job);
                 }
                 else
                 {
@@ -135,15 +129,13 @@ namespace BackupDr.Commands
                 return;
             }
 
-            foreach (RestoreJob job in WaitForJobs(_started.ConvertAll(j => (DrJob)j), Timeout, "Restore"))
+            WaitForJobs(_started.ConvertAll(j => (DrJob)j), "Restore", job =>
             {
                 if (job.Succeeded)
                 {
-                    WriteVerbose($"Restore job {job.JobId} finished in {job.Duration:hh\\:mm\\:ss}: {job.CreatedResourceArn}");
+                    WriteVerbose($"Restore job {job.JobId} finished in {job.Duration:hh\\:mm\\:ss}: {((RestoreJob)job).CreatedResourceArn}");
                 }
-
-                WriteJobOutcome(job);
-            }
+            });
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using BackupDr.Core.Aws;
+using BackupDr.Core.Operations;
 using BackupDr.Sandbox;
 
 namespace BackupDr.Commands
@@ -11,13 +12,13 @@ namespace BackupDr.Commands
     /// </summary>
     public sealed class DrSandbox
     {
-        internal DrSandbox(SandboxServer server, string region, AwsContextOptions? previousDefaults, TimeSpan previousPollInterval)
+        internal DrSandbox(SandboxServer server, string region, AwsContextOptions? previousDefaults, PollSchedule previousPollSchedule)
         {
             Server = server;
             Region = region;
             EndpointUrl = server.Endpoint.ToString().TrimEnd('/');
             PreviousDefaults = previousDefaults;
-            PreviousPollInterval = previousPollInterval;
+            PreviousPollSchedule = previousPollSchedule;
         }
 
         public string EndpointUrl { get; }
@@ -38,7 +39,7 @@ namespace BackupDr.Commands
         public SandboxServer Server { get; }
 
         internal AwsContextOptions? PreviousDefaults { get; }
-        internal TimeSpan PreviousPollInterval { get; }
+        internal PollSchedule PreviousPollSchedule { get; }
 
         /// <summary>Forgets all state and the request log.</summary>
         public void Reset() => Server.Reset();

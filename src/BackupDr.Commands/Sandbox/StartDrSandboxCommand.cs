@@ -125,9 +125,11 @@ namespace BackupDr.Commands
                 SecretKey = SandboxSession.SecretKey,
                 Origin = "sandbox",
             });
-            var sandbox = new DrSandbox(server, region, previous, DrState.PollInterval);
+            var sandbox = new DrSandbox(server, region, previous, DrState.PollSchedule);
             DrState.Sandbox = sandbox;
-            DrState.PollInterval = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(1000, JobDuration.TotalMilliseconds / 10)));
+            // Jobs here take JobDuration: poll from a tenth of it (0.1-1 s), backing off to a quarter (at most 2 s).
+            var first = TimeSpan.FromMilliseconds(Math.Max(100, Math.Min(1000, JobDuration.TotalMilliseconds / 10)));
+            DrState.PollSchedule = new PollSchedule(first, TimeSpan.FromMilliseconds(Math.Max(first.TotalMilliseconds, Math.Min(2000, JobDuration.TotalMilliseconds / 4))));
             WriteVerbose($"Sandbox at {sandbox.EndpointUrl} ({region}); every BackupDr cmdlet now uses it until Stop-DrSandbox.");
             WriteObject(sandbox);
         }

@@ -29,7 +29,7 @@ namespace BackupDr.Commands
             current.Server.Dispose();
             current.IsRunning = false;
             DrState.Exchange(current.PreviousDefaults);
-            DrState.PollInterval = current.PreviousPollInterval;
+            DrState.PollSchedule = current.PreviousPollSchedule;
             WriteVerbose($"Sandbox at {current.EndpointUrl} stopped; session defaults restored.");
             if (PassThru)
             {

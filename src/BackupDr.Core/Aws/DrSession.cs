@@ -10,11 +10,8 @@ namespace BackupDr.Core.Aws
     /// </summary>
     public class DrSessionState
     {
-        /// <summary>How often waits poll AWS when nothing (such as the sandbox) shortened it.</summary>
-        public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(15);
-
         private AwsContextOptions? _defaults;
-        private long _pollTicks = DefaultPollInterval.Ticks;
+        private Operations.PollSchedule _pollSchedule = Operations.PollSchedule.Default;
         private IAwsClientFactory _clientFactory = AwsClientFactory.Default;
 
         /// <summary>A copy of the current defaults, or null when none were set; internal because it holds the secret key.</summary>
@@ -43,19 +40,11 @@ namespace BackupDr.Core.Aws
             return AwsContext.Resolve(explicitOptions.Over(Volatile.Read(ref _defaults)), environment);
         }
 
-        /// <summary>How often waits poll AWS; the sandbox shortens it while it runs.</summary>
-        public TimeSpan PollInterval
+        /// <summary>When waits poll: fast at first, backing off (PollSchedule.Default against AWS); the sandbox shortens it while it runs.</summary>
+        public Operations.PollSchedule PollSchedule
         {
-            get => TimeSpan.FromTicks(Interlocked.Read(ref _pollTicks));
-            set
-            {
-                if (value <= TimeSpan.Zero)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(value), value, "The polling interval must be positive.");
-                }
-
-                Interlocked.Exchange(ref _pollTicks, value.Ticks);
-            }
+            get => Volatile.Read(ref _pollSchedule);
+            set => Volatile.Write(ref _pollSchedule, value ?? throw new ArgumentNullException(nameof(value)));
         }
 
         /// <summary>Makes the clients of every call; tests of the module put a fake here.</summary>

@@ -1,5 +1,6 @@
 using System;
 using BackupDr.Core.Aws;
+using BackupDr.Core.Model;
 
 namespace BackupDr.Core.Operations
 {
@@ -35,6 +36,12 @@ namespace BackupDr.Core.Operations
 
         /// <summary>A file's content is not what it must be (a sandbox seed file); the message names the line.</summary>
         InvalidData,
+
+        /// <summary>A backup, restore or copy job ended FAILED, EXPIRED or PARTIAL: the work itself did not succeed.</summary>
+        JobFailed,
+
+        /// <summary>A job ended ABORTED: someone or something stopped it.</summary>
+        JobAborted,
     }
 
     /// <summary>Base of BackupDr's own errors: a stable id, the parameter to fix and the offending value, so error records are actionable.</summary>
@@ -81,16 +88,31 @@ namespace BackupDr.Core.Operations
     {
         /// <summary>Creates the JobWaitTimeout error for one job, naming the job and the timeout.</summary>
         public DrTimeoutException(string jobId, TimeSpan timeout, string? lastState)
+            : this(jobId, timeout, lastState, null, null)
+        {
+        }
+
+        /// <summary>Creates the JobWaitTimeout error for a job still running at the deadline, carrying the job (and the last poll error, if the last poll failed).</summary>
+        public DrTimeoutException(DrJob job, TimeSpan timeout, Exception? lastPollError = null)
+            : this((job ?? throw new ArgumentNullException(nameof(job))).JobId, timeout, job.Status, job, lastPollError)
+        {
+        }
+
+        private DrTimeoutException(string jobId, TimeSpan timeout, string? lastState, DrJob? job, Exception? lastPollError)
             : base(
                 "JobWaitTimeout",
                 "Timeout",
-                jobId,
-                $"Job '{jobId}' did not finish within the timeout of {timeout} (last state: {lastState ?? "unknown"}). The job keeps running in AWS; wait again with Wait-DrJob or raise -Timeout.",
-                DrErrorKind.OperationTimeout)
+                (object?)job ?? jobId,
+                $"{(job == null ? "Job" : job.JobType + " job")} '{jobId}' did not finish within the timeout of {timeout} (last state: {(string.IsNullOrEmpty(lastState) ? "unknown" : lastState)}"
+                    + (lastPollError == null ? string.Empty : $"; the last poll failed: {lastPollError.Message}")
+                    + "). The job keeps running in AWS; wait again with Wait-DrJob or raise -Timeout.",
+                DrErrorKind.OperationTimeout,
+                lastPollError)
         {
             JobId = jobId;
             Timeout = timeout;
             LastState = lastState;
+            Job = job;
         }
 
         /// <summary>The job that was still running, so a runbook can wait on it again.</summary>
@@ -101,6 +123,35 @@ namespace BackupDr.Core.Operations
 
         /// <summary>The job's state at the last poll.</summary>
         public string? LastState { get; }
+
+        /// <summary>The job as last seen, when the waiter had it (pipe it to Wait-DrJob to wait again).</summary>
+        public DrJob? Job { get; }
+    }
+
+    /// <summary>
+    /// A backup, restore or copy job ended without success. Its own type and ids, so a runbook tells "the job
+    /// failed in AWS" from "the input was wrong": {Backup|Restore|Copy}JobFailed (FAILED, EXPIRED, PARTIAL;
+    /// category InvalidResult) and {Backup|Restore|Copy}JobAborted (ABORTED; category OperationStopped).
+    /// </summary>
+    [Serializable]
+    public class DrJobFailedException : DrException
+    {
+        public DrJobFailedException(DrJob job)
+            : base(
+                ErrorIdFor(job ?? throw new ArgumentNullException(nameof(job))),
+                null,
+                job,
+                $"{job.JobType} job {job.JobId} ended {job.State}: {job.StatusMessage ?? "AWS gave no status message."}",
+                job.State == JobStates.Aborted ? DrErrorKind.JobAborted : DrErrorKind.JobFailed)
+        {
+            Job = job;
+        }
+
+        /// <summary>The final job, with its state and status message.</summary>
+        public DrJob Job { get; }
+
+        /// <summary>BackupJobFailed, RestoreJobAborted, ...: the job type and Failed, or Aborted for an ABORTED job.</summary>
+        public static string ErrorIdFor(DrJob job) => job.JobType + (job.State == JobStates.Aborted ? "JobAborted" : "JobFailed");
     }
 
     /// <summary>The one place AWS error codes become error kinds, so every cmdlet categorises the same code the same way.</summary>

@@ -1,3 +1,4 @@
+using BackupDr.Core.Operations;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using BackupDr.Core.Aws;
@@ -27,25 +28,24 @@ public sealed class DrSessionStateTests
         var caller = new DrSessionState();
         var parallel = new DrSessionState();
         caller.Exchange(Sandbox("eu-west-1", "http://127.0.0.1:4001"));
-        caller.PollInterval = TimeSpan.FromMilliseconds(100);
+        caller.PollSchedule = PollSchedule.Fixed(TimeSpan.FromMilliseconds(100));
 
         parallel.Exchange(null);
-        parallel.PollInterval = TimeSpan.FromSeconds(3);
+        parallel.PollSchedule = PollSchedule.Fixed(TimeSpan.FromSeconds(3));
         parallel.ClientFactory = new CountingFactory();
 
         Assert.Equal("eu-west-1", caller.Defaults!.Region);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), caller.PollInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), caller.PollSchedule.Initial);
         Assert.Same(AwsClientFactory.Default, caller.ClientFactory);
         Assert.Null(parallel.Defaults);
     }
 
     [Fact]
-    public void A_new_state_has_no_defaults_the_default_interval_and_the_HTTP_clients()
+    public void A_new_state_has_no_defaults_the_default_poll_schedule_and_the_HTTP_clients()
     {
         var state = new DrSessionState();
         Assert.Null(state.Defaults);
-        Assert.Equal(TimeSpan.FromSeconds(15), state.PollInterval);
-        Assert.Equal(DrSessionState.DefaultPollInterval, state.PollInterval);
+        Assert.Same(PollSchedule.Default, state.PollSchedule);
         Assert.Same(AwsClientFactory.Default, state.ClientFactory);
     }
 
@@ -92,14 +92,12 @@ public sealed class DrSessionStateTests
         Assert.StartsWith("http://127.0.0.1:4005", fromB.GetEndpoint(AwsService.Backup).ToString(), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void A_polling_interval_that_is_not_positive_is_refused(int milliseconds)
+    [Fact]
+    public void A_null_poll_schedule_is_refused()
     {
         var state = new DrSessionState();
-        Assert.Throws<ArgumentOutOfRangeException>(() => state.PollInterval = TimeSpan.FromMilliseconds(milliseconds));
-        Assert.Equal(DrSessionState.DefaultPollInterval, state.PollInterval);
+        Assert.Throws<ArgumentNullException>(() => state.PollSchedule = null!);
+        Assert.Same(PollSchedule.Default, state.PollSchedule);
     }
 
     [Fact]

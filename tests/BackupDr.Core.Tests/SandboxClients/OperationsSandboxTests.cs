@@ -139,7 +139,7 @@ public sealed class OperationsSandboxTests
             jobs.Add((await BackupStarter.StartAsync(sb.Backup, plan, Ct)).Job);
         }
 
-        var finished = await JobWaiter.WaitAllAsync(jobs, (j, ct) => Refresh(sb.Backup, j, ct), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), null, SystemClock.Instance, Ct);
+        var finished = (await All(JobWaiter.WaitAllAsync(jobs, new BackupJobSource(_ => sb.Backup), new JobWaitOptions { Timeout = TimeSpan.FromSeconds(30), Schedule = PollSchedule.Fixed(TimeSpan.FromMilliseconds(100)) }, Ct))).Select(r => r.Job).ToList();
         Assert.All(finished, j => Assert.Equal("COMPLETED", j.State));
         var query = new RecoveryPointQuery(sb.Backup);
         var volPoint = Assert.Single(await All(query.ListAsync(new RecoveryPointQueryOptions { ResourceArn = VolumeArn(vol), Latest = true, Region = Region }, Ct)));
