@@ -285,7 +285,8 @@ public sealed class BackupDrRecordingUI : PSHostUserInterface
         $runspace.Open()
         $ps = [powershell]::Create()
         $ps.Runspace = $runspace
-        $null = $ps.AddScript('param($m, $arns) Import-Module $m; $ProgressPreference = "Continue"; Start-DrBackup -ResourceArn $arns -Wait').AddArgument((Get-BackupDrModulePath)).AddArgument([string[]]$script:arns[0..2])
+        # A new runspace has its own (empty) session defaults: point it at this sandbox explicitly.
+        $null = $ps.AddScript('param($m, $arns, $ep, $ak) Import-Module $m; $ProgressPreference = "Continue"; Set-DrDefault -Region us-east-1 -EndpointUrl $ep -AccessKey $ak -SecretKey sandbox; Start-DrBackup -ResourceArn $arns -Wait').AddArgument((Get-BackupDrModulePath)).AddArgument([string[]]$script:arns[0..2]).AddArgument($script:sb.EndpointUrl).AddArgument($script:sb.AccessKey)
         $async = $ps.BeginInvoke()
         Wait-ForPolls 4
         $async.IsCompleted | Should -BeFalse

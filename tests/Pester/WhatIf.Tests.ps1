@@ -35,7 +35,8 @@ Describe '-WhatIf sends nothing' {
 
     It 'Restore-DrResource -WhatIf by ARN' {
         $sb.ClearRequestLog()
-        $null = Restore-DrResource -RecoveryPointArn $point.RecoveryPointArn -BackupVaultName Default -TargetName copy1 -WhatIf
+        # -TargetName is for RDS and Aurora; this point is an EBS volume's.
+        $null = Restore-DrResource -RecoveryPointArn $point.RecoveryPointArn -BackupVaultName Default -WhatIf
         $sb.Requests.Count | Should -Be 0
     }
 
