@@ -65,7 +65,7 @@ namespace BackupDr.Commands
                 {
                     try
                     {
-                        WriteObject(Run(ct => Clients.Backup.DescribeBackupJobAsync(id, ct)));
+                        WriteObject(Run(ct => new BackupJobQuery(Clients.Backup).GetAsync(id, ct)));
                     }
                     catch (Exception ex) when (!(ex is PipelineStoppedException))
                     {
@@ -92,7 +92,8 @@ namespace BackupDr.Commands
             try
             {
                 long listed = 0;
-                Stream(ct => Clients.Backup.ListBackupJobsAsync(filter, ct), job =>
+                var query = new BackupJobQuery(Clients.Backup);
+                Stream(ct => query.ListAsync(filter, ct), job =>
                 {
                     listed++;
                     if (!withIssuesOnly || job.CompletedWithIssues)
@@ -102,7 +103,7 @@ namespace BackupDr.Commands
                 });
 
                 // AWS lists nothing for a vault that does not exist: a typo must not read as "no jobs".
-                vaultMissing = listed == 0 && BackupVaultName != null && Run(ct => BackupVaultCheck.IsMissingAsync(Clients.Backup, BackupVaultName, ct));
+                vaultMissing = listed == 0 && BackupVaultName != null && Run(ct => query.IsVaultMissingAsync(BackupVaultName, ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {

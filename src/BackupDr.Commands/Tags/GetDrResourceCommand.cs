@@ -32,7 +32,7 @@ namespace BackupDr.Commands
             try
             {
                 var tags = Hashtables.ToStringMap(Tag, "Tag");
-                var account = AccountId ?? Run(ct => Clients.Sts.GetCallerIdentityAsync(ct)).Account;
+                var account = AccountId ?? Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
                 var discovery = new ResourceDiscovery(Clients.Ec2, Clients.Rds);
                 Stream(ct => discovery.FindAsync(tags, ResourceType, account, ct));
             }

@@ -119,7 +119,7 @@ namespace BackupDr.Commands
                 case VolumeSet:
                 case DbSet:
                     // ARNs for ids need the account: asked of STS once, after validation.
-                    var account = Run(ct => Clients.Sts.GetCallerIdentityAsync(ct)).Account;
+                    var account = Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
                     return ParameterSetName == InstanceSet ? InstanceId.Select(i => ResourceArns.InstanceArn(region, account, i, partition))
                         : ParameterSetName == VolumeSet ? VolumeId.Select(v => ResourceArns.VolumeArn(region, account, v, partition))
                         : DBInstanceIdentifier.Select(d => ResourceArns.DbArn(region, account, d, partition));
