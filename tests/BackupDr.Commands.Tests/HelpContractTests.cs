@@ -34,9 +34,34 @@ public sealed class HelpContractTests : IClassFixture<CommandsAssemblyFixture>
     {
         var path = CmdletDoc.PathOf(name);
         Assert.True(File.Exists(path), $"{name} has no help source: write docs/cmdlets/{name}.md");
-        var doc = CmdletDoc.Parse(File.ReadAllText(path));
+        var doc = CmdletDoc.Load(name, _asm[name].Parameters.Select(p => p.Name));
         Assert.Equal(name, doc.Name);
         return doc;
+    }
+
+    [Fact]
+    public void Shared_parameters_help_copied_into_every_file_regression_each_is_written_once_in_docs_parameters_md()
+    {
+        var shared = CmdletDoc.Shared;
+        foreach (var p in new[] { "Region", "ProfileName", "ProfileLocation", "AccessKey", "SecretKey", "SessionToken", "EndpointUrl" })
+        {
+            Assert.True(shared.TryGetValue(p, out var text) && !string.IsNullOrWhiteSpace(text), $"docs/parameters.md does not describe -{p}");
+        }
+
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(CmdletDoc.PathOf("x"))!, "*.md"))
+        {
+            var page = CmdletDoc.Parse(File.ReadAllText(file));
+            foreach (var (name, text) in page.Parameters)
+            {
+                Assert.False(
+                    shared.TryGetValue(name, out var common) && string.Equals(common, text, StringComparison.Ordinal),
+                    $"{Path.GetFileName(file)} repeats the shared text of -{name}: delete it there, docs/parameters.md is merged in");
+            }
+        }
+
+        // Positive control: an AWS cmdlet's help still carries the shared text.
+        var merged = Doc("Start-DrBackup");
+        Assert.Equal(shared["EndpointUrl"], merged.Parameters["EndpointUrl"]);
     }
 
     [Theory]

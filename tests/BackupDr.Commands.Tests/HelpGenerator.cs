@@ -19,6 +19,32 @@ public sealed class CmdletDoc
 
     public static string PathOf(string name) => Path.Combine(CommandsAssembly.RepoRoot, "docs", "cmdlets", name + ".md");
 
+    /// <summary>docs/parameters.md: the parameters many cmdlets share (the AWS connection parameters), written once.</summary>
+    public static string SharedPath => Path.Combine(CommandsAssembly.RepoRoot, "docs", "parameters.md");
+
+    /// <summary>The parameters documented in docs/parameters.md.</summary>
+    public static IReadOnlyDictionary<string, string> Shared => Parse(File.ReadAllText(SharedPath)).Parameters;
+
+    /// <summary>
+    /// A cmdlet's page with the shared parameter texts merged in for the parameters it has and does not describe
+    /// itself (a page's own text wins: Set-DrDefault's -Region is a value to keep, not a region to call).
+    /// </summary>
+    public static CmdletDoc Load(string name, IEnumerable<string> compiledParameters)
+    {
+        var path = PathOf(name);
+        var doc = File.Exists(path) ? Parse(File.ReadAllText(path)) : new CmdletDoc { Name = name };
+        var shared = Shared;
+        foreach (var p in compiledParameters)
+        {
+            if (!doc.Parameters.ContainsKey(p) && shared.TryGetValue(p, out var text))
+            {
+                doc.Parameters[p] = text;
+            }
+        }
+
+        return doc;
+    }
+
     /// <summary>Reads `# Name`, `## SECTION`s, `### Example N: title` with a fenced block, `### -Parameter` and `### Output.Type`.</summary>
     public static CmdletDoc Parse(string markdown)
     {
@@ -121,8 +147,7 @@ public static class HelpGenerator
             new XAttribute(XNamespace.Xmlns + "dev", Dev));
         foreach (var cmdlet in asm.Cmdlets)
         {
-            var path = CmdletDoc.PathOf(cmdlet.Name);
-            var doc = File.Exists(path) ? CmdletDoc.Parse(File.ReadAllText(path)) : new CmdletDoc { Name = cmdlet.Name };
+            var doc = CmdletDoc.Load(cmdlet.Name, cmdlet.Parameters.Select(p => p.Name));
             root.Add(CommandElement(cmdlet, doc, asm.Sma.GetType("System.Management.Automation.SwitchParameter", true)!));
         }
 
