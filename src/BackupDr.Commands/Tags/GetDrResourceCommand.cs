@@ -33,8 +33,8 @@ namespace BackupDr.Commands
             {
                 var tags = Hashtables.ToStringMap(Tag, "Tag");
                 var account = AccountId ?? Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
-                var discovery = new ResourceDiscovery(Clients.Ec2, Clients.Rds);
-                Stream(ct => discovery.FindAsync(tags, ResourceType, account, ct));
+                var finder = new ResourceFinder(Clients.Ec2, Clients.Rds);
+                Stream(ct => finder.FindAsync(tags, ResourceType, account, ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {

@@ -86,7 +86,7 @@ namespace BackupDr.Commands
                 try
                 {
                     var arn = ResourceArns.ValidateResourceArn(arnText, ParameterSetName == ArnSet ? "ResourceArn" : ParameterSetName.Substring(2), Context.Region);
-                    var tagging = new TaggingOperation(Clients.Ec2, Clients.Rds);
+                    var tagging = new ResourceTagger(Clients.Ec2, Clients.Rds);
                     var plan = Run(ct => tagging.PlanAsync(arn, set, Remove, ct));
                     if (!plan.Diff.HasChanges)
                     {

@@ -111,7 +111,7 @@ public class TaggingOperationTests
         var ec2 = new FakeEc2Api();
         ec2.Tags[VolId] = new() { ["Backup"] = "weekly", ["Owner"] = "ops", ["Old"] = "x" };
         ec2.Tags["vol-0ther"] = new() { ["Unrelated"] = "1" };
-        var op = new TaggingOperation(ec2, null);
+        var op = new ResourceTagger(ec2, null);
 
         var plan = await op.PlanAsync(Vol, BackupTagKeys.Build(BackupFrequency.Daily, null, new Dictionary<string, string> { ["Owner"] = "ops" }), new[] { "Old" }, default);
         Assert.Equal(new[] { "DescribeTags" }, ec2.Calls);
@@ -133,7 +133,7 @@ public class TaggingOperationTests
     public async Task Rds_routes_to_ListTagsForResource_and_AddTags()
     {
         var rds = new FakeRdsApi();
-        var op = new TaggingOperation(null, rds);
+        var op = new ResourceTagger(null, rds);
         var plan = await op.PlanAsync(Db, new Dictionary<string, string> { ["DrTier"] = "Gold" }, null, default);
         await op.ApplyAsync(plan, default);
         Assert.Equal(new[] { "ListTagsForResource " + Db.Text, "AddTagsToResource " + Db.Text }, rds.Calls);
@@ -145,7 +145,7 @@ public class TaggingOperationTests
     {
         var rds = new FakeRdsApi();
         rds.Tags[Db.Text] = new() { ["Backup"] = "daily" };
-        var op = new TaggingOperation(null, rds);
+        var op = new ResourceTagger(null, rds);
         await op.ApplyAsync(await op.PlanAsync(Db, null, new[] { "Backup" }, default), default);
         Assert.Equal(new[] { "Backup" }, Assert.Single(rds.RemovedKeys).Keys);
         Assert.Empty(rds.Added);
@@ -156,7 +156,7 @@ public class TaggingOperationTests
     {
         var ec2 = new FakeEc2Api();
         ec2.Tags[VolId] = new() { ["Backup"] = "daily" };
-        var op = new TaggingOperation(ec2, null);
+        var op = new ResourceTagger(ec2, null);
         var result = await op.ApplyAsync(await op.PlanAsync(Vol, new Dictionary<string, string> { ["Backup"] = "daily" }, null, default), default);
         Assert.False(result.Applied);
         Assert.Empty(ec2.Mutations);
@@ -166,7 +166,7 @@ public class TaggingOperationTests
     public async Task Invalid_tag_sends_nothing_at_all()
     {
         var ec2 = new FakeEc2Api();
-        var op = new TaggingOperation(ec2, null);
+        var op = new ResourceTagger(ec2, null);
         var ex = await Assert.ThrowsAsync<DrValidationException>(() => op.PlanAsync(Vol, new Dictionary<string, string> { ["aws:x"] = "1" }, null, default));
         Assert.Equal("ReservedTagPrefix", ex.ErrorId);
         Assert.Empty(ec2.Calls);
@@ -177,7 +177,7 @@ public class TaggingOperationTests
     {
         var ec2 = new FakeEc2Api();
         ec2.Tags[VolId] = Enumerable.Range(0, 50).ToDictionary(i => "k" + i, i => "v");
-        var op = new TaggingOperation(ec2, null);
+        var op = new ResourceTagger(ec2, null);
         var ex = await Assert.ThrowsAsync<DrValidationException>(() => op.PlanAsync(Vol, new Dictionary<string, string> { ["Backup"] = "daily" }, null, default));
         Assert.Equal("TooManyTags", ex.ErrorId);
         Assert.Empty(ec2.Mutations);
@@ -192,7 +192,7 @@ public class TaggingOperationTests
     {
         var ec2 = new FakeEc2Api();
         var rds = new FakeRdsApi();
-        var op = new TaggingOperation(ec2, rds);
+        var op = new ResourceTagger(ec2, rds);
         var ex = await Assert.ThrowsAsync<DrValidationException>(() => op.PlanAsync(Arn.Parse("arn:aws:dynamodb:us-east-1:123456789012:table/T"), new Dictionary<string, string> { ["A"] = "1" }, null, default));
         Assert.Equal("UnsupportedResourceType", ex.ErrorId);
         Assert.Empty(ec2.Calls);

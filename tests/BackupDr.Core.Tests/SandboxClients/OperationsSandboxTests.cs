@@ -189,7 +189,7 @@ public sealed class OperationsSandboxTests
         var vol = await sb.NewVolume(tagKey: "Backup", tagValue: "weekly");
         await sb.Ec2.CreateTagsAsync(new[] { vol }, new[] { new ResourceTag("old", "x"), new ResourceTag("keep", "1") }, Ct);
         await sb.NewDb("orders", new List<ResourceTag> { new("Backup", "weekly"), new("old", "x"), new("keep", "1") });
-        var op = new TaggingOperation(sb.Ec2, sb.Rds);
+        var op = new ResourceTagger(sb.Ec2, sb.Rds);
         var set = new Dictionary<string, string> { ["Backup"] = "daily", ["DrTier"] = "Gold", ["keep"] = "1" };
 
         foreach (var arn in new[] { VolumeArn(vol), DbArn("orders") })
@@ -240,7 +240,7 @@ public sealed class OperationsSandboxTests
         await sb.NewVolume(tagKey: "Backup", tagValue: "weekly");
         await sb.NewVolume();
 
-        var discovery = new ResourceDiscovery(sb.Ec2, sb.Rds);
+        var discovery = new ResourceFinder(sb.Ec2, sb.Rds);
         var found = await All(discovery.FindAsync(new Dictionary<string, string> { ["Backup"] = "daily" }, null, Account, Ct));
         Assert.Equal(
             new[] { VolumeArn(daily1), VolumeArn(daily2), $"arn:aws:ec2:us-east-1:{Account}:instance/i-0aaaaaaaaaaaaaaa1", DbArn("orders") }.OrderBy(s => s, StringComparer.Ordinal),
@@ -252,7 +252,7 @@ public sealed class OperationsSandboxTests
 
         var rdsOnly = await All(discovery.FindAsync(null, new[] { "RDS" }, Account, Ct));
         Assert.Equal(new[] { "orders", "scratch" }, rdsOnly.Select(r => r.ResourceId).OrderBy(s => s));
-        var west = await All(new ResourceDiscovery(sb.Dr.Ec2, sb.Dr.Rds).FindAsync(new Dictionary<string, string> { ["Backup"] = "daily" }, new[] { "EBS" }, Account, Ct));
+        var west = await All(new ResourceFinder(sb.Dr.Ec2, sb.Dr.Rds).FindAsync(new Dictionary<string, string> { ["Backup"] = "daily" }, new[] { "EBS" }, Account, Ct));
         Assert.Equal(VolumeArn("vol-0bbbbbbbbbbbbbbb1", DrRegion), Assert.Single(west).ResourceArn);
     }
 }

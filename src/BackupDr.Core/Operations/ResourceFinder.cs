@@ -33,14 +33,14 @@ namespace BackupDr.Core.Operations
     /// can say "back up everything tagged Backup=daily". EC2 filters by tag on the server; RDS lists
     /// carry their tags and are filtered here.
     /// </summary>
-    public sealed class ResourceDiscovery
+    public sealed class ResourceFinder
     {
         public static readonly IReadOnlyList<string> SupportedTypes = new[] { "EBS", "EC2", "RDS", "Aurora" };
 
         private readonly IEc2Api _ec2;
         private readonly IRdsApi _rds;
 
-        public ResourceDiscovery(IEc2Api ec2, IRdsApi rds)
+        public ResourceFinder(IEc2Api ec2, IRdsApi rds)
         {
             _ec2 = ec2;
             _rds = rds;

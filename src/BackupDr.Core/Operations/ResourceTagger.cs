@@ -45,13 +45,13 @@ namespace BackupDr.Core.Operations
     /// Set-DrBackupTag's logic: validate, read current tags from the service that owns the resource, compute
     /// the difference and send only that (EC2 CreateTags/DeleteTags, RDS AddTagsToResource/RemoveTagsFromResource).
     /// </summary>
-    public sealed class TaggingOperation
+    public sealed class ResourceTagger
     {
         private readonly IEc2Api? _ec2;
         private readonly IRdsApi? _rds;
 
         /// <summary>Either client may be null when the caller only tags the other service's resources.</summary>
-        public TaggingOperation(IEc2Api? ec2, IRdsApi? rds)
+        public ResourceTagger(IEc2Api? ec2, IRdsApi? rds)
         {
             _ec2 = ec2;
             _rds = rds;
@@ -174,6 +174,6 @@ namespace BackupDr.Core.Operations
         }
 
         private static InvalidOperationException MissingClient(string service) =>
-            new InvalidOperationException($"TaggingOperation was created without an {service} client.");
+            new InvalidOperationException($"ResourceTagger was created without an {service} client.");
     }
 }
