@@ -50,7 +50,8 @@ namespace BackupDr.Core.Aws
             _random = random ?? SharedRandom.NextDouble;
         }
 
-        public static RetryPolicy Default { get; } = new RetryPolicy();
+        /// <summary>A new policy with the defaults each time: a policy is mutable, so one shared instance would let one runspace's change reach every other.</summary>
+        public static RetryPolicy Default => new RetryPolicy();
 
         /// <summary>Attempts in all, the first included.</summary>
         public int MaxAttempts { get; set; } = 5;

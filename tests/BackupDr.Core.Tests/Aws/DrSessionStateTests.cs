@@ -123,6 +123,21 @@ public sealed class DrSessionStateTests
         Assert.True(offenders.Count == 0, "Static mutable fields in BackupDr.Core: " + string.Join(", ", offenders));
     }
 
+    [Fact]
+    public void RetryPolicy_Default_is_a_shared_mutable_static_regression_a_change_reaches_no_other_transport()
+    {
+        var changed = RetryPolicy.Default;
+        changed.MaxAttempts = 1;
+        changed.MaxDelay = TimeSpan.FromMilliseconds(1);
+
+        var fresh = RetryPolicy.Default;
+        Assert.NotSame(changed, fresh);
+        Assert.Equal(5, fresh.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(20), fresh.MaxDelay);
+        using var transport = new AwsTransport(AwsContext.Resolve(new AwsContextOptions { Region = "us-east-1", AccessKey = "AKIDTEST", SecretKey = "x", EndpointUrl = "http://127.0.0.1:1" }, new DictionaryEnvironment()));
+        Assert.Equal(5, transport.RetryPolicy.MaxAttempts);
+    }
+
     private sealed class CountingFactory : IAwsClientFactory
     {
         public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall) => AwsClientFactory.Default.Create(context, onCall);
