@@ -10,13 +10,13 @@ namespace BackupDr.Core.Aws
     internal static class AwsPaging
     {
         /// <summary>
-        /// One request per page (cancellation checked before each), items yielded as each page arrives, the
-        /// token followed until the service stops sending one; a token that repeats the one just sent would
-        /// loop forever, so it ends the listing with <paramref name="repeatedToken"/>.
+        /// One request per page (cancellation checked before each), items yielded as each page arrives (fetch
+        /// and items get the enumerator's token), the token followed until the service stops sending one; a
+        /// token that repeats the one just sent would loop forever, so it ends the listing with <paramref name="repeatedToken"/>.
         /// </summary>
         public static async IAsyncEnumerable<T> PagesAsync<TPage, T>(
             Func<string?, CancellationToken, Task<TPage>> fetchPage,
-            Func<TPage, IEnumerable<T>> items,
+            Func<TPage, CancellationToken, IEnumerable<T>> items,
             Func<TPage, string?> nextToken,
             Func<Exception> repeatedToken,
             [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -26,7 +26,7 @@ namespace BackupDr.Core.Aws
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var page = await fetchPage(token, cancellationToken).ConfigureAwait(false);
-                foreach (var item in items(page))
+                foreach (var item in items(page, cancellationToken))
                 {
                     yield return item;
                 }

@@ -74,7 +74,7 @@ namespace BackupDr.Core.Aws
                     q.Add(_pageSizeMember, pageable ? PageSize : null).Add(_tokenMember, token);
                     return await CallAsync(q, ct).ConfigureAwait(false);
                 },
-                read,
+                (result, _) => read(result),
                 result => result.Str(_answerTokenMember),
                 () => new InvalidOperationException($"{Service.Name} {action} returned the same {_tokenMember} twice; stopping to avoid an endless listing."),
                 cancellationToken);
