@@ -67,12 +67,12 @@ namespace BackupDr.Core.Aws
         /// </summary>
         private protected IAsyncEnumerable<T> ListAsync<T>(string action, Action<QueryParams> members, bool pageable, Func<XElement, IEnumerable<T>> read, CancellationToken cancellationToken) =>
             AwsPaging.PagesAsync(
-                async (token, ct) =>
+                (token, ct) =>
                 {
                     var q = Query(action);
                     members(q);
                     q.Add(_pageSizeMember, pageable ? PageSize : null).Add(_tokenMember, token);
-                    return await CallAsync(q, ct).ConfigureAwait(false);
+                    return CallAsync(q, ct);
                 },
                 (result, _) => read(result),
                 result => result.Str(_answerTokenMember),
