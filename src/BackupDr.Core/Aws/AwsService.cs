@@ -20,6 +20,9 @@ namespace BackupDr.Core.Aws
         /// <summary>STS, for GetCallerIdentity: the account id that default role and resource ARNs need.</summary>
         public static readonly AwsService Sts = new AwsService("STS", "sts", "sts", "STS", AwsProtocol.Query, "2011-06-15");
 
+        /// <summary>CloudWatch, for the RDS ReplicaLag metric that failover checks against the RPO (query protocol).</summary>
+        public static readonly AwsService CloudWatch = new AwsService("CloudWatch", "monitoring", "monitoring", "CLOUDWATCH", AwsProtocol.Query, "2010-08-01");
+
         private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion)
         {
             Name = name;
@@ -41,7 +44,7 @@ namespace BackupDr.Core.Aws
 
         public string EndpointVariable => "AWS_ENDPOINT_URL_" + EnvironmentSuffix;
 
-        public static AwsService[] All => new[] { Backup, Rds, Ec2, Sts };
+        public static AwsService[] All => new[] { Backup, Rds, Ec2, Sts, CloudWatch };
 
         public static AwsService FromName(string name)
         {
@@ -53,7 +56,7 @@ namespace BackupDr.Core.Aws
                 }
             }
 
-            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2, STS.", nameof(name));
+            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2, STS, CloudWatch.", nameof(name));
         }
 
         public override string ToString() => Name;
