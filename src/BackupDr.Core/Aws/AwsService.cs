@@ -21,10 +21,11 @@ namespace BackupDr.Core.Aws
         public static readonly AwsService Sts = new AwsService("STS", "sts", "sts", "STS", AwsProtocol.Query, "2011-06-15");
 
         /// <summary>CloudWatch, for the RDS ReplicaLag metric that failover checks against the RPO (query protocol).</summary>
-        public static readonly AwsService CloudWatch = new AwsService("CloudWatch", "monitoring", "monitoring", "CLOUDWATCH", AwsProtocol.Query, "2010-08-01");
+        public static readonly AwsService CloudWatch = new AwsService("CloudWatch", "monitoring", "monitoring", "CLOUDWATCH", AwsProtocol.Query, "2010-08-01", "cloudwatch");
 
-        private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion)
+        private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion, string? iamPrefix = null)
         {
+            IamPrefix = iamPrefix ?? signingName;
             Name = name;
             EndpointPrefix = endpointPrefix;
             SigningName = signingName;
@@ -36,6 +37,9 @@ namespace BackupDr.Core.Aws
         public string Name { get; }
         public string EndpointPrefix { get; }
         public string SigningName { get; }
+
+        /// <summary>The service prefix of IAM actions (cloudwatch:GetMetricStatistics, though CloudWatch signs as 'monitoring').</summary>
+        public string IamPrefix { get; }
 
         /// <summary>Suffix of the service-specific endpoint variable, as in AWS_ENDPOINT_URL_BACKUP.</summary>
         public string EnvironmentSuffix { get; }

@@ -260,7 +260,7 @@ namespace BackupDr.Core.Operations
             string prefix;
             try
             {
-                prefix = AwsService.FromName(service!).SigningName;
+                prefix = AwsService.FromName(service!).IamPrefix;
             }
             catch (ArgumentException)
             {
