@@ -22,6 +22,8 @@
         'Get-DrDefault'
         'Get-DrRecoveryPoint'
         'Get-DrResource'
+        'Invoke-DrFailover'
+        'New-DrBackupPlan'
         'New-DrBackupVault'
         'Restore-DrResource'
         'Set-DrBackupTag'

@@ -53,6 +53,7 @@ namespace BackupDr.Sandbox
         private readonly QueryApi _rds;
         private readonly QueryApi _ec2;
         private readonly QueryApi _sts = new StsApi();
+        private readonly QueryApi _cloudWatch = new CloudWatchApi();
         private MiniHttpServer? _http;
         private Random _random;
         private SandboxOptions _options;
@@ -205,6 +206,34 @@ namespace BackupDr.Sandbox
             }
         }
 
+        /// <summary>
+        /// Sets the CloudWatch ReplicaLag (seconds) a read replica reports, so failover can be tested within and beyond
+        /// an RPO. Throws <see cref="ArgumentException"/> when the instance does not exist or is not a read replica.
+        /// </summary>
+        public void SetReplicaLag(string region, string dbInstanceIdentifier, double seconds, string? accountId = null)
+        {
+            if (seconds < 0 || double.IsNaN(seconds) || double.IsInfinity(seconds))
+            {
+                throw new ArgumentException($"Replica lag must be 0 seconds or more (got {seconds}).", nameof(seconds));
+            }
+
+            lock (Sync)
+            {
+                var st = World.Get(accountId ?? _options.DefaultAccountId, region, Now);
+                if (!st.DbInstances.TryGetValue(dbInstanceIdentifier, out var db))
+                {
+                    throw new ArgumentException($"DB instance '{dbInstanceIdentifier}' does not exist in {region}.", nameof(dbInstanceIdentifier));
+                }
+
+                if (db.ReadReplicaSource == null)
+                {
+                    throw new ArgumentException($"DB instance '{dbInstanceIdentifier}' in {region} is not a read replica.", nameof(dbInstanceIdentifier));
+                }
+
+                db.ReplicaLagSeconds = seconds;
+            }
+        }
+
         /// <summary>The AWS calls answered so far, oldest first.</summary>
         public IReadOnlyList<SandboxRequestRecord> RequestLog
         {
@@ -302,7 +331,8 @@ namespace BackupDr.Sandbox
                     "rds" => _rds,
                     "ec2" => _ec2,
                     "sts" => _sts,
-                    _ => throw new SandboxError(400, "UnknownOperationException", $"The sandbox does not serve the service '{service}' (only backup, rds, ec2 and sts GetCallerIdentity)."),
+                    "monitoring" => _cloudWatch,
+                    _ => throw new SandboxError(400, "UnknownOperationException", $"The sandbox does not serve the service '{service}' (only backup, rds, ec2, sts GetCallerIdentity and monitoring GetMetricStatistics)."),
                 };
 
                 var handler = api.Resolve(request, out operation);
@@ -410,7 +440,7 @@ namespace BackupDr.Sandbox
 
         private static Dialect GuessDialect(HttpRequestData request, string? service)
         {
-            if (service == "rds" || service == "sts")
+            if (service == "rds" || service == "sts" || service == "monitoring")
             {
                 return Dialect.Query;
             }
@@ -511,6 +541,37 @@ namespace BackupDr.Sandbox
                     });
                 }
 
+                if (request.Method == "POST" && path == "/_sandbox/replica-lag")
+                {
+                    using var doc = JsonDocument.Parse(request.Body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : request.Body);
+                    string? lagRegion = null, lagId = null, lagAccount = null;
+                    double? seconds = null;
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                    {
+                        switch (p.Name)
+                        {
+                            case "region": lagRegion = p.Value.GetString(); break;
+                            case "dbInstanceIdentifier": lagId = p.Value.GetString(); break;
+                            case "seconds": seconds = p.Value.GetDouble(); break;
+                            case "accountId": lagAccount = p.Value.GetString(); break;
+                            default: throw new ArgumentException($"Unknown replica-lag field '{p.Name}'. Known: region, dbInstanceIdentifier, seconds, accountId.");
+                        }
+                    }
+
+                    if (lagRegion == null || lagId == null || seconds == null)
+                    {
+                        throw new ArgumentException("A replica lag needs region, dbInstanceIdentifier and seconds, e.g. {\"region\":\"eu-central-1\",\"dbInstanceIdentifier\":\"orders-db-replica\",\"seconds\":7200}.");
+                    }
+
+                    SetReplicaLag(lagRegion, lagId, seconds.Value, lagAccount);
+                    return Wire.Json(200, w =>
+                    {
+                        w.WriteString("DBInstanceIdentifier", lagId);
+                        w.WriteString("Region", lagRegion);
+                        w.WriteNumber("ReplicaLagSeconds", seconds.Value);
+                    });
+                }
+
                 if (path == "/_sandbox/options" && (request.Method == "POST" || request.Method == "GET"))
                 {
                     if (request.Method == "POST")
@@ -530,7 +591,7 @@ namespace BackupDr.Sandbox
                     });
                 }
 
-                return Wire.Json(404, w => w.WriteString("Message", "Unknown control endpoint. Known: GET /_sandbox/requests, POST /_sandbox/reset, GET|POST /_sandbox/options, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/seed."));
+                return Wire.Json(404, w => w.WriteString("Message", "Unknown control endpoint. Known: GET /_sandbox/requests, POST /_sandbox/reset, GET|POST /_sandbox/options, GET|POST|DELETE /_sandbox/faults, POST /_sandbox/seed, POST /_sandbox/replica-lag."));
             }
             catch (SandboxSeedException e)
             {

@@ -61,6 +61,9 @@ namespace BackupDr.Sandbox
         private readonly string _source;
         private List<int> _lineStarts = new List<int>();
 
+        /// <summary>Links of the region entry being read (read replicas to their sources), run after its inserts.</summary>
+        private List<Action<World, RegionState>> _links = new List<Action<World, RegionState>>();
+
         public Seeder(SandboxServer server, string source)
         {
             _server = server;
@@ -227,6 +230,8 @@ namespace BackupDr.Sandbox
                 World.DefaultVaultName,
             };
             var now = _server.Now;
+            _links = new List<Action<World, RegionState>>();
+            var links = _links;
             var inserts = new List<Action<RegionState, SeedSummary>>();
             foreach (var kind in order)
             {
@@ -242,6 +247,11 @@ namespace BackupDr.Sandbox
                 foreach (var insert in inserts)
                 {
                     insert(target, summary);
+                }
+
+                foreach (var link in links)
+                {
+                    link(world, target);
                 }
             });
         }
@@ -410,6 +420,43 @@ namespace BackupDr.Sandbox
                         SubnetGroupName = Str(e, "subnetGroup", line, false) ?? "default", Tags = Tags(e, line), CreateTime = When(e, "created", line, now, false),
                         ResourceId = "db-" + id.ToUpperInvariant().Replace("-", string.Empty).PadRight(26, 'X').Substring(0, 26),
                     };
+                    var source = Str(e, "readReplicaSource", line, false);
+                    if (e.TryGetProperty("replicaLagSeconds", out var lag))
+                    {
+                        db.ReplicaLagSeconds = lag.ValueKind == JsonValueKind.Number && lag.GetDouble() >= 0 ? lag.GetDouble() : throw Fail(line, "'replicaLagSeconds' must be a number of 0 or more.");
+                        if (source == null)
+                        {
+                            throw Fail(line, "'replicaLagSeconds' is for read replicas: give 'readReplicaSource' too.");
+                        }
+                    }
+
+                    if (source != null)
+                    {
+                        Arn? sourceArn = null;
+                        if (source.StartsWith("arn:", StringComparison.Ordinal) && (!Arn.TryParse(source, out sourceArn) || sourceArn!.Service != "rds" || sourceArn.ResourceType != "db"))
+                        {
+                            throw Fail(line, $"'readReplicaSource' must be a DB instance identifier of this region or a DB instance ARN: '{source}'.");
+                        }
+
+                        db.ReadReplicaSource = sourceArn == null ? source.ToLowerInvariant() : source;
+                        db.BackupRetentionPeriod = 0;
+                        _links.Add((world, s) =>
+                        {
+                            var from = sourceArn == null ? s : world.Get(sourceArn.AccountId, sourceArn.Region);
+                            var sourceId = sourceArn == null ? source : sourceArn.ResourceId;
+                            if (!from.DbInstances.TryGetValue(sourceId, out var primary))
+                            {
+                                throw Fail(line, $"read replica '{id}' names source '{source}', which is not seeded (seed the source's region entry before the replica's).");
+                            }
+
+                            var member = from == s ? db.Identifier : s.DbArn(db.Identifier);
+                            if (!primary.ReadReplicas.Contains(member))
+                            {
+                                primary.ReadReplicas.Add(member);
+                            }
+                        });
+                    }
+
                     return (s, sum) => { s.DbInstances[db.Identifier] = db; sum.DbInstances++; };
                 }
 

@@ -21,6 +21,8 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ["Start-DrSandbox"] = "Low",
         ["Stop-DrSandbox"] = "Low",
         ["New-DrBackupVault"] = "Low",
+        ["Invoke-DrFailover"] = "High",
+        ["New-DrBackupPlan"] = "Medium",
     };
 
     /// <summary>Producer → consumer pairs the README and examples pipe together.</summary>
@@ -53,7 +55,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public void The_assembly_has_the_cmdlets_of_the_design()
     {
         var names = _asm.Cmdlets.Select(c => c.Name).ToList();
-        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault" })
+        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault", "Invoke-DrFailover", "New-DrBackupPlan" })
         {
             Assert.Contains(required, names);
         }

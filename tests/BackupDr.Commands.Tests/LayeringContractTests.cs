@@ -11,7 +11,7 @@ public sealed class LayeringContractTests
 {
     private static readonly string[] ClientInterfaces =
     {
-        "BackupDr.Core.Aws.IBackupApi", "BackupDr.Core.Aws.IRdsApi", "BackupDr.Core.Aws.IEc2Api", "BackupDr.Core.Aws.IStsApi",
+        "BackupDr.Core.Aws.IBackupApi", "BackupDr.Core.Aws.IRdsApi", "BackupDr.Core.Aws.IEc2Api", "BackupDr.Core.Aws.IStsApi", "BackupDr.Core.Aws.ICloudWatchApi",
     };
 
     /// <summary>Every member of another type that the assembly references, as "Namespace.Type::Member".</summary>

@@ -10,13 +10,14 @@ namespace BackupDr.Core.Aws
         private readonly List<IDisposable> _owned = new List<IDisposable>();
         private readonly Dictionary<string, AwsClientSet> _regions = new Dictionary<string, AwsClientSet>(StringComparer.Ordinal);
 
-        public AwsClientSet(AwsContext context, IBackupApi backup, IRdsApi rds, IEc2Api ec2, IStsApi sts, Func<AwsContext, AwsClientSet> forRegion, params IDisposable[] owned)
+        public AwsClientSet(AwsContext context, IBackupApi backup, IRdsApi rds, IEc2Api ec2, IStsApi sts, ICloudWatchApi cloudWatch, Func<AwsContext, AwsClientSet> forRegion, params IDisposable[] owned)
         {
             Context = context;
             Backup = backup;
             Rds = rds;
             Ec2 = ec2;
             Sts = sts;
+            CloudWatch = cloudWatch;
             _forRegion = forRegion;
             _owned.AddRange(owned);
         }
@@ -26,6 +27,7 @@ namespace BackupDr.Core.Aws
         public IRdsApi Rds { get; }
         public IEc2Api Ec2 { get; }
         public IStsApi Sts { get; }
+        public ICloudWatchApi CloudWatch { get; }
 
         /// <summary>Clients for another region with the same credentials and endpoint rules (copies, multi-region reports).</summary>
         public AwsClientSet ForRegion(string region)
@@ -91,6 +93,7 @@ namespace BackupDr.Core.Aws
                 new RdsClient(transport),
                 new Ec2Client(transport),
                 new StsClient(transport),
+                new CloudWatchClient(transport),
                 ctx => Create(ctx, onCall),
                 transport);
         }

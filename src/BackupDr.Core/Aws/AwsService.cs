@@ -20,8 +20,12 @@ namespace BackupDr.Core.Aws
         /// <summary>STS, for GetCallerIdentity: the account id that default role and resource ARNs need.</summary>
         public static readonly AwsService Sts = new AwsService("STS", "sts", "sts", "STS", AwsProtocol.Query, "2011-06-15");
 
-        private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion)
+        /// <summary>CloudWatch, for the RDS ReplicaLag metric that failover checks against the RPO (query protocol).</summary>
+        public static readonly AwsService CloudWatch = new AwsService("CloudWatch", "monitoring", "monitoring", "CLOUDWATCH", AwsProtocol.Query, "2010-08-01", "cloudwatch");
+
+        private AwsService(string name, string endpointPrefix, string signingName, string environmentSuffix, AwsProtocol protocol, string apiVersion, string? iamPrefix = null)
         {
+            IamPrefix = iamPrefix ?? signingName;
             Name = name;
             EndpointPrefix = endpointPrefix;
             SigningName = signingName;
@@ -34,6 +38,9 @@ namespace BackupDr.Core.Aws
         public string EndpointPrefix { get; }
         public string SigningName { get; }
 
+        /// <summary>The service prefix of IAM actions (cloudwatch:GetMetricStatistics, though CloudWatch signs as 'monitoring').</summary>
+        public string IamPrefix { get; }
+
         /// <summary>Suffix of the service-specific endpoint variable, as in AWS_ENDPOINT_URL_BACKUP.</summary>
         public string EnvironmentSuffix { get; }
         public AwsProtocol Protocol { get; }
@@ -41,7 +48,7 @@ namespace BackupDr.Core.Aws
 
         public string EndpointVariable => "AWS_ENDPOINT_URL_" + EnvironmentSuffix;
 
-        public static AwsService[] All => new[] { Backup, Rds, Ec2, Sts };
+        public static AwsService[] All => new[] { Backup, Rds, Ec2, Sts, CloudWatch };
 
         public static AwsService FromName(string name)
         {
@@ -53,7 +60,7 @@ namespace BackupDr.Core.Aws
                 }
             }
 
-            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2, STS.", nameof(name));
+            throw new ArgumentException($"Unknown AWS service '{name}'. Known: Backup, RDS, EC2, STS, CloudWatch.", nameof(name));
         }
 
         public override string ToString() => Name;

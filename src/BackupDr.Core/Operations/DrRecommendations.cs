@@ -86,6 +86,14 @@ namespace BackupDr.Core.Operations
             Entry("RegionRequired", "Pass -ReportRegion with at least one region, or -Region."),
             Entry("ReportRegionFailed", "The report counts only what could be read: fix the region's error (in the inner exception), or leave the region out of -ReportRegion, and run the report again."),
             Entry("SandboxAlreadyRunning", "Use the sandbox that runs (Get-DrDefault shows its endpoint), or stop it with Stop-DrSandbox before starting another."),
+            Entry("NotAReadReplica", "Pass the read replica in the DR region: -DBInstanceIdentifier of the replica with -Region of its region (Get-DrResource -Region REGION lists the DB instances). An instance that is no longer a replica was already promoted."),
+            Entry("ReplicaNotAvailable", "Wait until the replica is 'available' (Get-DrResource -Region REGION shows State), then run Invoke-DrFailover again."),
+            Entry("ReplicaLagExceedsRpo", "Nothing was promoted. Wait for the replica to catch up and run again, or, if losing the data of the lag is accepted, run again with -Force."),
+            Entry("ReplicaLagUnknown", "Nothing was promoted. Check that replication runs and that the credentials may call cloudwatch:GetMetricStatistics, then run again; -Force promotes without the lag check."),
+            Entry("TierNotFound", "Pass -Tier Gold, Silver or Bronze, or tag the replica with its tier (Set-DrBackupTag -DBInstanceIdentifier ID -Tier Gold -Region REGION); -Force promotes without an RPO check."),
+            Entry("FailoverWaitTimeout", "The promotion goes on in AWS and cannot be undone: check the instance with Get-DrResource -Region REGION until it is available, and raise -Timeout next time."),
+            Entry("InvalidBackupPlanName", "Give -PlanName as 1 to 50 letters, digits, hyphens, underscores or periods, or leave it out for BackupDr-<Tier>."),
+            Entry("DuplicateBackupPlanName", "Keep one plan of that name (delete the others in the AWS Backup console or with 'aws backup delete-backup-plan'), or pass another -PlanName."),
             Entry("SandboxStartFailed", "Pass another -Port (0 picks a free one), and check that -SeedPath is a seed file as docs/sandbox.md describes."),
 
             // Waits and job outcomes (DrTimeoutException; DrCmdlet's <Type>Job<State> ids).
@@ -252,7 +260,7 @@ namespace BackupDr.Core.Operations
             string prefix;
             try
             {
-                prefix = AwsService.FromName(service!).SigningName;
+                prefix = AwsService.FromName(service!).IamPrefix;
             }
             catch (ArgumentException)
             {

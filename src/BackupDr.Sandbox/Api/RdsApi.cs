@@ -397,6 +397,10 @@ namespace BackupDr.Sandbox.Api
             return DbXml(st, replica);
         }
 
+        /// <summary>
+        /// Promotion takes time, as in AWS: the instance is 'modifying' (still showing its source) for JobDuration, then
+        /// JobEngine.AdvancePromotions makes it available and standalone. Only an available replica can be promoted.
+        /// </summary>
         private string PromoteReadReplica(CallContext ctx, QueryArgs q)
         {
             var st = ctx.State;
@@ -406,21 +410,15 @@ namespace BackupDr.Sandbox.Api
                 throw new SandboxError(400, "InvalidDBInstanceState", $"DB instance {db.Identifier} is not a read replica.");
             }
 
-            var source = db.ReadReplicaSource;
-            var from = st;
-            if (Arn.TryParse(source, out var arn))
+            if (db.Status != "available")
             {
-                from = ctx.World.Get(arn!.AccountId, arn.Region);
-                source = arn.ResourceId;
+                throw new SandboxError(400, "InvalidDBInstanceState", $"DB instance {db.Identifier} is not in the available state (it is {db.Status}).");
             }
 
-            if (from.DbInstances.TryGetValue(source, out var primary))
-            {
-                primary.ReadReplicas.RemoveAll(r => r == db.Identifier || r == st.DbArn(db.Identifier));
-            }
-
-            db.ReadReplicaSource = null;
+            db.Status = "modifying";
+            db.PromotionDoneAt = ctx.Now + ctx.Server.JobDuration;
             db.BackupRetentionPeriod = q.Int("BackupRetentionPeriod") ?? 1;
+            ctx.World.Promotions.Add((st, db));
             return DbXml(st, db);
         }
 

@@ -13,6 +13,7 @@ namespace BackupDr.Sandbox.State
     {
         public static void Advance(World world, DateTime now, SandboxServer server)
         {
+            AdvancePromotions(world, now);
             if (world.Active.Count == 0)
             {
                 return;
@@ -50,6 +51,54 @@ namespace BackupDr.Sandbox.State
 
             world.Active.Clear();
             world.Active.AddRange(still);
+        }
+
+        /// <summary>
+        /// Ends the promotions whose time has come: the instance turns available and standalone, and its primary
+        /// (in this or another region) no longer lists it as a replica.
+        /// </summary>
+        public static void AdvancePromotions(World world, DateTime now)
+        {
+            if (world.Promotions.Count == 0)
+            {
+                return;
+            }
+
+            var still = new List<(RegionState State, DbInstance Db)>();
+            foreach (var (st, db) in world.Promotions)
+            {
+                if (db.PromotionDoneAt == null)
+                {
+                    continue;
+                }
+
+                if (db.PromotionDoneAt.Value > now)
+                {
+                    still.Add((st, db));
+                    continue;
+                }
+
+                var source = db.ReadReplicaSource;
+                var from = st;
+                if (source != null && Arn.TryParse(source, out var arn))
+                {
+                    from = world.Get(arn!.AccountId, arn.Region);
+                    source = arn.ResourceId;
+                }
+
+                if (source != null && from.DbInstances.TryGetValue(source, out var primary))
+                {
+                    primary.ReadReplicas.RemoveAll(r => string.Equals(r, db.Identifier, StringComparison.OrdinalIgnoreCase) || r == st.DbArn(db.Identifier));
+                }
+
+                db.ReadReplicaSource = null;
+                db.ReplicaLagSeconds = 0;
+                db.PromotionDoneAt = null;
+                db.Status = "available";
+            }
+
+            world.Promotions.Clear();
+            world.Promotions.AddRange(still);
         }
 
         public static string ResourceTypeOf(Arn arn) => (arn.Service, arn.ResourceType) switch

@@ -255,6 +255,12 @@ namespace BackupDr.Sandbox.State
         public string ResourceId = string.Empty;
         public int BackupRetentionPeriod = 1;
         public TagSet Tags = new TagSet();
+
+        /// <summary>What CloudWatch reports as ReplicaLag (seconds) while this instance is a read replica.</summary>
+        public double ReplicaLagSeconds;
+
+        /// <summary>Set by PromoteReadReplica: the instance is 'modifying' until then, then available and standalone.</summary>
+        public DateTime? PromotionDoneAt;
     }
 
     internal sealed class DbSnapshot

@@ -137,6 +137,9 @@ namespace BackupDr.Sandbox.State
 
         public readonly List<JobBase> Active = new List<JobBase>();
 
+        /// <summary>Read replicas being promoted (status 'modifying'), ended by JobEngine.AdvancePromotions.</summary>
+        public readonly List<(RegionState State, DbInstance Db)> Promotions = new List<(RegionState State, DbInstance Db)>();
+
         public RegionState Get(string accountId, string region) => Get(accountId, region, null);
 
         /// <summary>The state of one account and region; <paramref name="now"/> (the call's time) dates a new region's Default vault.</summary>
@@ -176,6 +179,7 @@ namespace BackupDr.Sandbox.State
         {
             _regions.Clear();
             Active.Clear();
+            Promotions.Clear();
         }
 
         public static string Iso(DateTime d) => d.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

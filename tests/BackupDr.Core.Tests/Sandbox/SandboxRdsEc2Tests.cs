@@ -41,7 +41,10 @@ public sealed class SandboxRdsEc2Tests
         var source = await sb.Query(AwsService.Rds, "DescribeDBInstances", pairs: ("DBInstanceIdentifier", "orders"));
         Assert.Equal("arn:aws:rds:eu-west-1:123456789012:db:orders-ro", source.Find("ReadReplicaDBInstanceIdentifier")!.Value);
         var promoted = await sb.Query(AwsService.Rds, "PromoteReadReplica", "eu-west-1", ("DBInstanceIdentifier", "orders-ro"));
-        Assert.Null(promoted.Find("DBInstance")!.Str("ReadReplicaSourceDBInstanceIdentifier"));
+        Assert.Equal("modifying", promoted.Find("DBInstance")!.Str("DBInstanceStatus"));
+        var standalone = await sb.Query(AwsService.Rds, "DescribeDBInstances", "eu-west-1", ("DBInstanceIdentifier", "orders-ro"));
+        Assert.Null(standalone.Find("DBInstance")!.Str("ReadReplicaSourceDBInstanceIdentifier"));
+        Assert.Equal("available", standalone.Find("DBInstance")!.Str("DBInstanceStatus"));
         var notReplica = await sb.QueryError(AwsService.Rds, "PromoteReadReplica", "eu-west-1", ("DBInstanceIdentifier", "orders-ro"));
         Assert.Equal("InvalidDBInstanceState", notReplica.ErrorCode);
 

@@ -58,7 +58,10 @@ public sealed class RdsEc2StsClientSandboxTests
         var source = Assert.Single(await All(rds.DescribeDBInstancesAsync("orders", Ct)));
         Assert.Equal(DbArn("orders-ro", "eu-west-1"), Assert.Single(source.ReadReplicaDBInstanceIdentifiers));
         var promoted = await sb.Set.ForRegion("eu-west-1").Rds.PromoteReadReplicaAsync("orders-ro", Ct);
-        Assert.Null(promoted.ReadReplicaSourceDBInstanceIdentifier);
+        Assert.Equal("modifying", promoted.DBInstanceStatus);
+        var standalone = Assert.Single(await All(sb.Set.ForRegion("eu-west-1").Rds.DescribeDBInstancesAsync("orders-ro", Ct)));
+        Assert.Null(standalone.ReadReplicaSourceDBInstanceIdentifier);
+        Assert.Empty(Assert.Single(await All(rds.DescribeDBInstancesAsync("orders", Ct))).ReadReplicaDBInstanceIdentifiers);
 
         Assert.Empty(await All(rds.DescribeDBClustersAsync(null, Ct)));
         var noCluster = await Assert.ThrowsAsync<AwsServiceException>(() => All(rds.DescribeDBClustersAsync("nope", Ct)));
