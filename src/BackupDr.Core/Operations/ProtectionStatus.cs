@@ -129,7 +129,7 @@ namespace BackupDr.Core.Operations
 
         public int OutOfPolicy => Total - InPolicy;
 
-        public override string ToString() => $"{InPolicy}/{Total}";
+        public override string ToString() => $"{Tier} {InPolicy}/{Total}";
     }
 
     /// <summary>Get-DrProtectionStatus -Summary: counts per tier and per gap, and how many resources are out of policy.</summary>

@@ -256,7 +256,7 @@ public sealed class ProtectionStatusSandboxTests : IDisposable
 
         var summary = builder.Build(new[] { Region }, DrRegion, T0);
         Assert.Equal((7, 1, 6), (summary.Total, summary.InPolicy, summary.OutOfPolicy));
-        Assert.Equal(new[] { "Gold 1/2", "Silver 0/2", "Bronze 0/1", "(none) 0/2" }, summary.ByTier.Select(t => $"{t.Tier} {t}"));
+        Assert.Equal(new[] { "Gold 1/2", "Silver 0/2", "Bronze 0/1", "(none) 0/2" }, summary.ByTier.Select(t => t.ToString()));
         Assert.Equal(1, summary.ByGap["TaggedNeverBackedUp"]);
         Assert.Equal(6, summary.ByGap["VaultNotLocked"]);
         Assert.Equal(6, summary.OutOfPolicyResourceArns.Count);
