@@ -161,7 +161,7 @@ Get-ChildItem -LiteralPath $publishOut -Recurse -File |
         New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
         Copy-Item -LiteralPath $_.FullName -Destination $target
     }
-$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'BackupDr.Core.dll', 'BackupDr.Sandbox.dll', 'AWSSDK.Core.dll', 'LICENSE')
+$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt', 'BackupDr.Core.dll', 'BackupDr.Sandbox.dll', 'AWSSDK.Core.dll', 'LICENSE')
 $missing = @($required | Where-Object { -not (Test-Path -LiteralPath (Join-Path $moduleOut $_)) })
 if ($missing.Count -gt 0) { throw "The module layout in $moduleOut is incomplete; missing: $($missing -join ', ')" }
 if (Test-Path -LiteralPath (Join-Path $moduleOut 'System.Management.Automation.dll')) {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
@@ -13,34 +12,11 @@ namespace BackupDr.Core.Aws
     /// EC2 over the ec2 protocol: form-encoded POSTs (Action + Version 2016-11-15) with flattened lists
     /// (VolumeId.1, Filter.1.Value.1, Tag.1.Key), XML answers in lowerCamel with &lt;xSet&gt;&lt;item&gt; lists.
     /// </summary>
-    public sealed class Ec2Client : IEc2Api
+    public sealed class Ec2Client : QueryProtocolClient, IEc2Api
     {
-        private readonly IAwsTransport _transport;
-        private int? _pageSize;
-
         public Ec2Client(IAwsTransport transport)
+            : base(transport, AwsService.Ec2, pageSizeMember: "MaxResults", tokenMember: "NextToken", answerTokenMember: "nextToken", pageSizeRange: "5-1000")
         {
-            _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        }
-
-        public AwsContext Context => _transport.Context;
-
-        /// <summary>
-        /// MaxResults for listings (EC2 allows 5-1000, DescribeVolumes up to 500); null lets the service choose.
-        /// Not sent with explicit ids, which EC2 refuses to combine with MaxResults.
-        /// </summary>
-        public int? PageSize
-        {
-            get => _pageSize;
-            set
-            {
-                if (value != null && value.Value < 1)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(PageSize), value, "PageSize must be positive (EC2 accepts 5-1000).");
-                }
-
-                _pageSize = value;
-            }
         }
 
         public IAsyncEnumerable<Ec2Instance> DescribeInstancesAsync(IEnumerable<string>? instanceIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken)
@@ -118,7 +94,7 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentException("CreateVolume needs a Size or a SnapshotId.", nameof(request));
             }
 
-            var q = new QueryParams(AwsService.Ec2, "CreateVolume")
+            var q = Query("CreateVolume")
                 .Add("AvailabilityZone", request.AvailabilityZone)
                 .Add("Encrypted", request.Encrypted)
                 .Add("Iops", request.Iops)
@@ -135,7 +111,7 @@ namespace BackupDr.Core.Aws
         {
             var ids = RequireList(resourceIds, nameof(resourceIds));
             var list = RequireList(tags, nameof(tags));
-            var q = new QueryParams(AwsService.Ec2, "CreateTags").AddList("ResourceId", ids);
+            var q = Query("CreateTags").AddList("ResourceId", ids);
             q.AddStructList("Tag", list, (p, t) => q.Add(p + ".Key", t.Key).Add(p + ".Value", t.Value ?? string.Empty));
             await CallAsync(q, cancellationToken).ConfigureAwait(false);
         }
@@ -146,7 +122,7 @@ namespace BackupDr.Core.Aws
 
             // An empty tag list would delete every tag of the resources: never do that by accident.
             var list = RequireList(tags, nameof(tags));
-            var q = new QueryParams(AwsService.Ec2, "DeleteTags").AddList("ResourceId", ids);
+            var q = Query("DeleteTags").AddList("ResourceId", ids);
             q.AddStructList("Tag", list, (p, t) => q.Add(p + ".Key", t.Key).Add(p + ".Value", string.IsNullOrEmpty(t.Value) ? null : t.Value));
             await CallAsync(q, cancellationToken).ConfigureAwait(false);
         }
@@ -154,7 +130,7 @@ namespace BackupDr.Core.Aws
         public async Task<Ec2Snapshot> CreateSnapshotAsync(string volumeId, string? description, IEnumerable<ResourceTag>? tags, CancellationToken cancellationToken)
         {
             Require(volumeId, nameof(volumeId));
-            var q = new QueryParams(AwsService.Ec2, "CreateSnapshot")
+            var q = Query("CreateSnapshot")
                 .Add("Description", description)
                 .Add("VolumeId", volumeId);
             AddTagSpecification(q, "snapshot", tags);
@@ -166,7 +142,7 @@ namespace BackupDr.Core.Aws
         {
             Require(sourceSnapshotId, nameof(sourceSnapshotId));
             Require(sourceRegion, nameof(sourceRegion));
-            var q = new QueryParams(AwsService.Ec2, "CopySnapshot")
+            var q = Query("CopySnapshot")
                 .Add("Description", description)
                 .Add("Encrypted", encrypted)
                 .Add("KmsKeyId", kmsKeyId)
@@ -177,44 +153,8 @@ namespace BackupDr.Core.Aws
                 ?? throw new AwsServiceException(AwsService.Ec2.Name, q.Action, 200, "MalformedResponse", "The CopySnapshot answer has no snapshotId.", null, Context.Region);
         }
 
-        /// <summary>Streams a listing page by page, following NextToken until the service stops sending one.</summary>
-        private async IAsyncEnumerable<T> ListAsync<T>(string action, Action<QueryParams> members, bool pageable, Func<XElement, IEnumerable<T>> read, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            string? token = null;
-            do
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var q = new QueryParams(AwsService.Ec2, action);
-                members(q);
-                q.Add("MaxResults", pageable ? PageSize : null).Add("NextToken", token);
-                var root = await CallAsync(q, cancellationToken).ConfigureAwait(false);
-                foreach (var item in read(root))
-                {
-                    yield return item;
-                }
-
-                var next = NullIfEmpty(root.Str("nextToken"));
-                if (next != null && next == token)
-                {
-                    throw new InvalidOperationException($"EC2 {action} returned the same NextToken twice; stopping to avoid an endless listing.");
-                }
-
-                token = next;
-            }
-            while (token != null);
-        }
-
-        /// <summary>Sends the call and returns the &lt;ActionResponse&gt; root, which holds the result members directly.</summary>
-        private async Task<XElement> CallAsync(QueryParams q, CancellationToken cancellationToken)
-        {
-            var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
-            if (response.Body.Length == 0)
-            {
-                return new XElement(q.Action + "Response");
-            }
-
-            return XmlRead.Parse(response.Body).Root ?? new XElement(q.Action + "Response");
-        }
+        /// <summary>EC2 puts the result members directly in the &lt;ActionResponse&gt; root.</summary>
+        private protected override XElement ResultOf(XElement root, string action) => root;
 
         private static void AddFilters(QueryParams q, IEnumerable<Ec2Filter>? filters) =>
             q.AddStructList("Filter", filters, (p, f) => q.Add(p + ".Name", f.Name).AddList(p + ".Value", f.Values));
@@ -231,14 +171,6 @@ namespace BackupDr.Core.Aws
             q.AddStructList("TagSpecification.1.Tag", list, (p, t) => q.Add(p + ".Key", t.Key).Add(p + ".Value", t.Value ?? string.Empty));
         }
 
-        private static void Require(string? value, string parameterName)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new ArgumentException($"{parameterName} is required.", parameterName);
-            }
-        }
-
         private static List<T> RequireList<T>(IEnumerable<T>? items, string parameterName)
         {
             var list = (items ?? throw new ArgumentNullException(parameterName)).ToList();
@@ -249,10 +181,6 @@ namespace BackupDr.Core.Aws
 
             return list;
         }
-
-        private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-        private static string? S(XElement e, string name) => NullIfEmpty(e.Str(name));
 
         private static List<ResourceTag> ReadTags(XElement parent) =>
             parent.Items("tagSet", "item").Select(t => new ResourceTag(t.Str("key") ?? string.Empty, t.Str("value") ?? string.Empty)).ToList();

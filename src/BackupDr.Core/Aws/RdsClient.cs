@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Xml.Linq;
@@ -13,38 +12,20 @@ namespace BackupDr.Core.Aws
     /// RDS over the query protocol: form-encoded POSTs (Action + Version 2014-10-31), XML answers wrapped in
     /// &lt;XResponse&gt;&lt;XResult&gt;. Lists go on the wire as the model names them: Tags.Tag.N.Key, TagKeys.member.N.
     /// </summary>
-    public sealed class RdsClient : IRdsApi
+    public sealed class RdsClient : QueryProtocolClient, IRdsApi
     {
         private const string Redacted = "***";
-        private readonly IAwsTransport _transport;
-        private int? _pageSize;
 
         public RdsClient(IAwsTransport transport)
+            : base(transport, AwsService.Rds, pageSizeMember: "MaxRecords", tokenMember: "Marker", answerTokenMember: "Marker", pageSizeRange: "20-100")
         {
-            _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        }
-
-        public AwsContext Context => _transport.Context;
-
-        /// <summary>MaxRecords sent with every Describe call (RDS allows 20-100); null lets the service choose (100).</summary>
-        public int? PageSize
-        {
-            get => _pageSize;
-            set
-            {
-                if (value != null && value.Value < 1)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(PageSize), value, "PageSize must be positive (RDS accepts 20-100).");
-                }
-
-                _pageSize = value;
-            }
         }
 
         public IAsyncEnumerable<DbInstance> DescribeDBInstancesAsync(string? dbInstanceIdentifier, CancellationToken cancellationToken) =>
             ListAsync(
                 "DescribeDBInstances",
                 q => q.Add("DBInstanceIdentifier", dbInstanceIdentifier),
+                pageable: true,
                 r => r.Items("DBInstances", "DBInstance").Select(ReadInstance),
                 cancellationToken);
 
@@ -52,6 +33,7 @@ namespace BackupDr.Core.Aws
             ListAsync(
                 "DescribeDBClusters",
                 q => q.Add("DBClusterIdentifier", dbClusterIdentifier),
+                pageable: true,
                 r => r.Items("DBClusters", "DBCluster").Select(ReadCluster),
                 cancellationToken);
 
@@ -59,6 +41,7 @@ namespace BackupDr.Core.Aws
             ListAsync(
                 "DescribeDBSnapshots",
                 q => q.Add("DBInstanceIdentifier", dbInstanceIdentifier).Add("DBSnapshotIdentifier", dbSnapshotIdentifier),
+                pageable: true,
                 r => r.Items("DBSnapshots", "DBSnapshot").Select(ReadSnapshot),
                 cancellationToken);
 
@@ -73,7 +56,7 @@ namespace BackupDr.Core.Aws
             Require(request.DBInstanceClass, nameof(request.DBInstanceClass));
             Require(request.Engine, nameof(request.Engine));
 
-            var q = new QueryParams(AwsService.Rds, "CreateDBInstance")
+            var q = Query("CreateDBInstance")
                 .Add("DBName", request.DBName)
                 .Add("DBInstanceIdentifier", request.DBInstanceIdentifier)
                 .Add("AllocatedStorage", request.AllocatedStorage)
@@ -109,7 +92,7 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentException("At least one tag is required.", nameof(tags));
             }
 
-            var q = new QueryParams(AwsService.Rds, "AddTagsToResource").Add("ResourceName", resourceArn);
+            var q = Query("AddTagsToResource").Add("ResourceName", resourceArn);
             AddTags(q, list);
             await CallAsync(q, cancellationToken).ConfigureAwait(false);
         }
@@ -123,7 +106,7 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentException("At least one tag key is required.", nameof(tagKeys));
             }
 
-            var q = new QueryParams(AwsService.Rds, "RemoveTagsFromResource")
+            var q = Query("RemoveTagsFromResource")
                 .Add("ResourceName", resourceArn)
                 .AddList("TagKeys.member", keys);
             await CallAsync(q, cancellationToken).ConfigureAwait(false);
@@ -132,7 +115,7 @@ namespace BackupDr.Core.Aws
         public async Task<IReadOnlyList<ResourceTag>> ListTagsForResourceAsync(string resourceArn, CancellationToken cancellationToken)
         {
             Require(resourceArn, nameof(resourceArn));
-            var q = new QueryParams(AwsService.Rds, "ListTagsForResource").Add("ResourceName", resourceArn);
+            var q = Query("ListTagsForResource").Add("ResourceName", resourceArn);
             var result = await CallAsync(q, cancellationToken).ConfigureAwait(false);
             return ReadTags(result);
         }
@@ -141,7 +124,7 @@ namespace BackupDr.Core.Aws
         {
             Require(dbSnapshotIdentifier, nameof(dbSnapshotIdentifier));
             Require(dbInstanceIdentifier, nameof(dbInstanceIdentifier));
-            var q = new QueryParams(AwsService.Rds, "CreateDBSnapshot")
+            var q = Query("CreateDBSnapshot")
                 .Add("DBSnapshotIdentifier", dbSnapshotIdentifier)
                 .Add("DBInstanceIdentifier", dbInstanceIdentifier);
             AddTags(q, tags);
@@ -158,7 +141,7 @@ namespace BackupDr.Core.Aws
             Require(sourceDBSnapshotIdentifier, nameof(sourceDBSnapshotIdentifier));
             Require(targetDBSnapshotIdentifier, nameof(targetDBSnapshotIdentifier));
             CheckCrossRegionSource(sourceDBSnapshotIdentifier, sourceRegion, nameof(sourceDBSnapshotIdentifier));
-            var q = new QueryParams(AwsService.Rds, "CopyDBSnapshot")
+            var q = Query("CopyDBSnapshot")
                 .Add("SourceDBSnapshotIdentifier", sourceDBSnapshotIdentifier)
                 .Add("TargetDBSnapshotIdentifier", targetDBSnapshotIdentifier)
                 .Add("KmsKeyId", kmsKeyId);
@@ -175,7 +158,7 @@ namespace BackupDr.Core.Aws
 
             Require(request.DBInstanceIdentifier, nameof(request.DBInstanceIdentifier));
             Require(request.DBSnapshotIdentifier, nameof(request.DBSnapshotIdentifier));
-            var q = new QueryParams(AwsService.Rds, "RestoreDBInstanceFromDBSnapshot")
+            var q = Query("RestoreDBInstanceFromDBSnapshot")
                 .Add("DBInstanceIdentifier", request.DBInstanceIdentifier)
                 .Add("DBSnapshotIdentifier", request.DBSnapshotIdentifier)
                 .Add("DBInstanceClass", request.DBInstanceClass)
@@ -193,7 +176,7 @@ namespace BackupDr.Core.Aws
             Require(dbInstanceIdentifier, nameof(dbInstanceIdentifier));
             Require(sourceDBInstanceIdentifier, nameof(sourceDBInstanceIdentifier));
             CheckCrossRegionSource(sourceDBInstanceIdentifier, sourceRegion, nameof(sourceDBInstanceIdentifier));
-            var q = new QueryParams(AwsService.Rds, "CreateDBInstanceReadReplica")
+            var q = Query("CreateDBInstanceReadReplica")
                 .Add("DBInstanceIdentifier", dbInstanceIdentifier)
                 .Add("SourceDBInstanceIdentifier", sourceDBInstanceIdentifier)
                 .Add("DBInstanceClass", dbInstanceClass);
@@ -204,7 +187,7 @@ namespace BackupDr.Core.Aws
         public async Task<DbInstance> PromoteReadReplicaAsync(string dbInstanceIdentifier, CancellationToken cancellationToken)
         {
             Require(dbInstanceIdentifier, nameof(dbInstanceIdentifier));
-            var q = new QueryParams(AwsService.Rds, "PromoteReadReplica").Add("DBInstanceIdentifier", dbInstanceIdentifier);
+            var q = Query("PromoteReadReplica").Add("DBInstanceIdentifier", dbInstanceIdentifier);
             var result = await CallAsync(q, cancellationToken).ConfigureAwait(false);
             return ReadInstance(Required(result, "DBInstance", q.Action));
         }
@@ -222,7 +205,7 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentException("A final snapshot identifier cannot be given when skipFinalSnapshot is true.", nameof(finalDBSnapshotIdentifier));
             }
 
-            var q = new QueryParams(AwsService.Rds, "DeleteDBInstance")
+            var q = Query("DeleteDBInstance")
                 .Add("DBInstanceIdentifier", dbInstanceIdentifier)
                 .Add("SkipFinalSnapshot", skipFinalSnapshot)
                 .Add("FinalDBSnapshotIdentifier", skipFinalSnapshot ? null : finalDBSnapshotIdentifier);
@@ -230,46 +213,8 @@ namespace BackupDr.Core.Aws
             return ReadInstance(Required(result, "DBInstance", q.Action));
         }
 
-        /// <summary>Streams a Describe listing page by page, following Marker until the service stops sending one.</summary>
-        private async IAsyncEnumerable<T> ListAsync<T>(string action, Action<QueryParams> members, Func<XElement, IEnumerable<T>> read, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            string? marker = null;
-            do
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var q = new QueryParams(AwsService.Rds, action);
-                members(q);
-                q.Add("MaxRecords", PageSize).Add("Marker", marker);
-                var result = await CallAsync(q, cancellationToken).ConfigureAwait(false);
-                foreach (var item in read(result))
-                {
-                    yield return item;
-                }
-
-                var next = NullIfEmpty(result.Str("Marker"));
-                if (next != null && next == marker)
-                {
-                    throw new InvalidOperationException($"RDS {action} returned the same Marker twice; stopping to avoid an endless listing.");
-                }
-
-                marker = next;
-            }
-            while (marker != null);
-        }
-
-        /// <summary>Sends the call and returns the &lt;ActionResult&gt; element (or the root when the answer has none).</summary>
-        private async Task<XElement> CallAsync(QueryParams q, CancellationToken cancellationToken)
-        {
-            var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
-            if (response.Body.Length == 0)
-            {
-                return new XElement(q.Action + "Result");
-            }
-
-            var doc = XmlRead.Parse(response.Body);
-            var root = doc.Root ?? new XElement(q.Action + "Response");
-            return root.El(q.Action + "Result") ?? root;
-        }
+        /// <summary>RDS wraps the result members in &lt;ActionResult&gt; (the root itself when an answer has none).</summary>
+        private protected override XElement ResultOf(XElement root, string action) => root.El(action + "Result") ?? root;
 
         private static XElement Required(XElement result, string name, string action) =>
             result.El(name) ?? throw new AwsServiceException(AwsService.Rds.Name, action, 200, "MalformedResponse", $"The {action} answer has no {name} element.", null);
@@ -294,18 +239,6 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentException($"The source ARN is in {arn.Region}, but sourceRegion is {sourceRegion}.", parameterName);
             }
         }
-
-        private static void Require(string? value, string parameterName)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new ArgumentException($"{parameterName} is required.", parameterName);
-            }
-        }
-
-        private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
-
-        private static string? S(XElement e, string name) => NullIfEmpty(e.Str(name));
 
         private static List<ResourceTag> ReadTags(XElement parent) =>
             parent.Items("TagList", "Tag").Select(t => new ResourceTag(t.Str("Key") ?? string.Empty, t.Str("Value") ?? string.Empty)).ToList();

@@ -70,6 +70,41 @@ public class DrRecommendationsTests
         }
     }
 
+    /// <summary>docs/errors.md's catalogue: every id BackupDr raises, where, and its next step, generated from the code.</summary>
+    public static string Catalogue()
+    {
+        var rows = RaisedIds()
+            .GroupBy(i => i.Id, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var where = string.Join(", ", g.Select(i => Path.GetFileNameWithoutExtension(i.Where)).Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal));
+                var next = (DrRecommendations.Find(g.Key) ?? string.Empty).Replace("|", "\\|", StringComparison.Ordinal);
+                return $"| `{g.Key}` | {where} | {next} |";
+            });
+        return "| Id | Raised in | What to do |\n|----|-----------|------------|\n" + string.Join("\n", rows) + "\n";
+    }
+
+    [Fact]
+    public void Error_catalogue_in_docs_errors_md_is_current()
+    {
+        var path = Path.Combine(RepoRoot, "docs", "errors.md");
+        var text = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+        const string Start = "<!-- catalogue:start -->\n", End = "<!-- catalogue:end -->";
+        var a = text.IndexOf(Start, StringComparison.Ordinal);
+        var b = text.IndexOf(End, StringComparison.Ordinal);
+        Assert.True(a >= 0 && b > a, "docs/errors.md has no catalogue markers");
+        var expected = Catalogue();
+        var actual = text.Substring(a + Start.Length, b - a - Start.Length);
+        if (actual != expected && Environment.GetEnvironmentVariable("BACKUPDR_UPDATE_HELP") == "1")
+        {
+            File.WriteAllText(path, text.Substring(0, a + Start.Length) + expected + text.Substring(b));
+            return;
+        }
+
+        Assert.True(actual == expected, "docs/errors.md's catalogue is out of date: run BACKUPDR_UPDATE_HELP=1 dotnet test tests/BackupDr.Core.Tests --filter Error_catalogue and commit it");
+    }
+
     public static IEnumerable<string> MappedAwsCodes()
     {
         // The codes the retry policy knows (throttling, transient, clock skew).

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Model;
+
+namespace BackupDr.Core.Aws
+{
+    /// <summary>The job operations (backup, restore and copy jobs): start, describe, list, stop.</summary>
+    public sealed partial class BackupClient
+    {
+        // ---------------------------------------------------------------- backup jobs
+
+        public async Task<BackupJob> StartBackupJobAsync(StartBackupJobRequest request, CancellationToken cancellationToken)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            Require(request.BackupVaultName, "BackupVaultName");
+            Require(request.ResourceArn, "ResourceArn");
+            Require(request.IamRoleArn, "IamRoleArn");
+
+            var body = BackupWire.StartBackupJobBody(request, IdempotencyToken(request.IdempotencyToken));
+            var json = await SendAsync(JsonRequest("StartBackupJob", HttpMethod.Put, "/backup-jobs", body), cancellationToken).ConfigureAwait(false);
+            return BackupWire.ReadStartedBackupJob(json, request, Context.Region);
+        }
+
+        public async Task<BackupJob> DescribeBackupJobAsync(string backupJobId, CancellationToken cancellationToken)
+        {
+            Require(backupJobId, nameof(backupJobId));
+            var request = new AwsRequest(AwsService.Backup, "DescribeBackupJob", HttpMethod.Get, "/backup-jobs/" + Seg(backupJobId));
+            return BackupWire.ReadBackupJob(await SendAsync(request, cancellationToken).ConfigureAwait(false), Context.Region);
+        }
+
+        public IAsyncEnumerable<BackupJob> ListBackupJobsAsync(BackupJobFilter filter, CancellationToken cancellationToken)
+        {
+            filter ??= new BackupJobFilter();
+            return PagesAsync(
+                "ListBackupJobs",
+                "/backup-jobs/",
+                q => q.AddQuery("resourceArn", filter.ResourceArn)
+                      .AddQuery("state", filter.State)
+                      .AddQuery("backupVaultName", filter.BackupVaultName)
+                      .AddQuery("createdBefore", Iso(filter.CreatedBefore))
+                      .AddQuery("createdAfter", Iso(filter.CreatedAfter))
+                      .AddQuery("resourceType", filter.ResourceType)
+                      .AddQuery("accountId", filter.AccountId)
+                      .AddQuery("completeAfter", Iso(filter.CompleteAfter))
+                      .AddQuery("completeBefore", Iso(filter.CompleteBefore))
+                      .AddQuery("parentJobId", filter.ParentJobId)
+                      .AddQuery("messageCategory", filter.MessageCategory),
+                filter.MaxResults,
+                "BackupJobs",
+                BackupWire.ReadBackupJob,
+                cancellationToken);
+        }
+
+        public async Task StopBackupJobAsync(string backupJobId, CancellationToken cancellationToken)
+        {
+            Require(backupJobId, nameof(backupJobId));
+            var request = new AwsRequest(AwsService.Backup, "StopBackupJob", HttpMethod.Post, "/backup-jobs/" + Seg(backupJobId));
+            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        // ---------------------------------------------------------------- restore jobs
+
+        public async Task<RestoreJob> StartRestoreJobAsync(StartRestoreJobRequest request, CancellationToken cancellationToken)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            Require(request.RecoveryPointArn, "RecoveryPointArn");
+            if (request.Metadata == null)
+            {
+                throw new ArgumentException("Metadata is required by StartRestoreJob (use GetRecoveryPointRestoreMetadata).", nameof(request));
+            }
+
+            var body = BackupWire.StartRestoreJobBody(request, IdempotencyToken(request.IdempotencyToken));
+            var json = await SendAsync(JsonRequest("StartRestoreJob", HttpMethod.Put, "/restore-jobs", body), cancellationToken).ConfigureAwait(false);
+            return BackupWire.ReadStartedRestoreJob(json, request, Context.Region);
+        }
+
+        public async Task<RestoreJob> DescribeRestoreJobAsync(string restoreJobId, CancellationToken cancellationToken)
+        {
+            Require(restoreJobId, nameof(restoreJobId));
+            var request = new AwsRequest(AwsService.Backup, "DescribeRestoreJob", HttpMethod.Get, "/restore-jobs/" + Seg(restoreJobId));
+            return BackupWire.ReadRestoreJob(await SendAsync(request, cancellationToken).ConfigureAwait(false), Context.Region);
+        }
+
+        /// <summary>
+        /// ListRestoreJobs has no resource-ARN filter on the wire, so <see cref="JobListFilter.ResourceArn"/>
+        /// is applied here to SourceResourceArn; DestinationVaultArn does not apply to restores.
+        /// </summary>
+        public IAsyncEnumerable<RestoreJob> ListRestoreJobsAsync(JobListFilter filter, CancellationToken cancellationToken)
+        {
+            filter ??= new JobListFilter();
+            if (filter.DestinationVaultArn != null)
+            {
+                throw new ArgumentException("DestinationVaultArn filters copy jobs only; ListRestoreJobs has no such filter.", nameof(filter));
+            }
+
+            var pages = PagesAsync(
+                "ListRestoreJobs",
+                "/restore-jobs/",
+                q => q.AddQuery("accountId", filter.AccountId)
+                      .AddQuery("resourceType", filter.ResourceType)
+                      .AddQuery("createdBefore", Iso(filter.CreatedBefore))
+                      .AddQuery("createdAfter", Iso(filter.CreatedAfter))
+                      .AddQuery("status", filter.State)
+                      .AddQuery("completeBefore", Iso(filter.CompleteBefore))
+                      .AddQuery("completeAfter", Iso(filter.CompleteAfter)),
+                filter.MaxResults,
+                "RestoreJobs",
+                BackupWire.ReadRestoreJob,
+                cancellationToken);
+            return filter.ResourceArn == null ? pages : AwsPaging.WhereAsync(pages, j => string.Equals(j.ResourceArn, filter.ResourceArn, StringComparison.Ordinal), cancellationToken);
+        }
+
+        // ---------------------------------------------------------------- copy jobs
+
+        public async Task<CopyJob> StartCopyJobAsync(StartCopyJobRequest request, CancellationToken cancellationToken)
+        {
+            if (request == null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            Require(request.RecoveryPointArn, "RecoveryPointArn");
+            Require(request.SourceBackupVaultName, "SourceBackupVaultName");
+            Require(request.DestinationBackupVaultArn, "DestinationBackupVaultArn");
+            Require(request.IamRoleArn, "IamRoleArn");
+
+            var body = BackupWire.StartCopyJobBody(request, IdempotencyToken(request.IdempotencyToken));
+            var json = await SendAsync(JsonRequest("StartCopyJob", HttpMethod.Put, "/copy-jobs", body), cancellationToken).ConfigureAwait(false);
+            return BackupWire.ReadStartedCopyJob(json, request, Context.Region);
+        }
+
+        public async Task<CopyJob> DescribeCopyJobAsync(string copyJobId, CancellationToken cancellationToken)
+        {
+            Require(copyJobId, nameof(copyJobId));
+            var request = new AwsRequest(AwsService.Backup, "DescribeCopyJob", HttpMethod.Get, "/copy-jobs/" + Seg(copyJobId));
+            var json = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!json.TryGet("CopyJob", out var copy) || copy.ValueKind != JsonValueKind.Object)
+            {
+                throw new AwsServiceException(AwsService.Backup.Name, "DescribeCopyJob", 200, "MalformedResponse", "The answer carried no CopyJob.", null, Context.Region);
+            }
+
+            return BackupWire.ReadCopyJob(copy, Context.Region);
+        }
+
+        public IAsyncEnumerable<CopyJob> ListCopyJobsAsync(JobListFilter filter, CancellationToken cancellationToken)
+        {
+            filter ??= new JobListFilter();
+            return PagesAsync(
+                "ListCopyJobs",
+                "/copy-jobs/",
+                q => q.AddQuery("resourceArn", filter.ResourceArn)
+                      .AddQuery("state", filter.State)
+                      .AddQuery("createdBefore", Iso(filter.CreatedBefore))
+                      .AddQuery("createdAfter", Iso(filter.CreatedAfter))
+                      .AddQuery("resourceType", filter.ResourceType)
+                      .AddQuery("destinationVaultArn", filter.DestinationVaultArn)
+                      .AddQuery("accountId", filter.AccountId)
+                      .AddQuery("completeBefore", Iso(filter.CompleteBefore))
+                      .AddQuery("completeAfter", Iso(filter.CompleteAfter)),
+                filter.MaxResults,
+                "CopyJobs",
+                BackupWire.ReadCopyJob,
+                cancellationToken);
+        }
+    }
+}
