@@ -36,6 +36,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ("Copy-DrRecoveryPoint", "Wait-DrJob"),
         ("Get-DrBackupJob", "Get-DrRecoveryPoint"),
         ("Get-DrBackupVault", "Get-DrRecoveryPoint"),
+        ("Get-DrResource", "Get-DrProtectionStatus"),
     };
 
     /// <summary>
@@ -55,7 +56,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public void The_assembly_has_the_cmdlets_of_the_design()
     {
         var names = _asm.Cmdlets.Select(c => c.Name).ToList();
-        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault", "Invoke-DrFailover", "New-DrBackupPlan" })
+        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault", "Invoke-DrFailover", "New-DrBackupPlan", "Get-DrTier", "Get-DrProtectionStatus" })
         {
             Assert.Contains(required, names);
         }
@@ -89,7 +90,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public static readonly IReadOnlyList<string> ConnectionParameters = new[] { "Region", "ProfileName", "ProfileLocation", "AccessKey", "SecretKey", "SessionToken", "EndpointUrl" };
 
     /// <summary>Cmdlets that call no AWS API: they derive from DrCmdlet, not DrAwsCmdlet.</summary>
-    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault" };
+    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault", "Get-DrTier" };
 
     /// <summary>
     /// Non-AWS cmdlets whose parameters share a connection parameter's name but are their own values:

@@ -6,13 +6,13 @@ namespace BackupDr.Core.Operations
     /// <summary>Disaster-recovery tier of a resource: how much data may be lost (RPO) and how long recovery may take (RTO).</summary>
     public enum DrTier
     {
-        /// <summary>Critical systems: hourly recovery points, restored within 4 hours.</summary>
+        /// <summary>Critical systems: by default at most 5 minutes of data lost (RPO), restored within 15 minutes (RTO).</summary>
         Gold,
 
-        /// <summary>Important systems: daily recovery points, restored within a day.</summary>
+        /// <summary>Important systems: by default RPO 1 hour, RTO 4 hours.</summary>
         Silver,
 
-        /// <summary>Everything else: weekly recovery points, restored within 3 days.</summary>
+        /// <summary>Everything else: by default RPO 24 hours, RTO 1 day.</summary>
         Bronze,
     }
 
@@ -29,16 +29,40 @@ namespace BackupDr.Core.Operations
         Weekly,
     }
 
+    /// <summary>Where a tier's objectives come from, so a report says which number it measured against.</summary>
+    public enum TierSource
+    {
+        /// <summary>BackupDr's built-in default (Gold 5 min/15 min, Silver 1 h/4 h, Bronze 24 h/1 day).</summary>
+        Default,
+
+        /// <summary>A tier policy file (-PolicyPath).</summary>
+        File,
+
+        /// <summary>The resource's own DrRpoMinutes/DrRtoMinutes tags.</summary>
+        Tag,
+    }
+
     /// <summary>A tier's objectives, so drills and protection reports measure against one agreed number.</summary>
     public sealed class DrTierObjectives
     {
-        /// <summary>Creates the objectives of one tier.</summary>
+        /// <summary>Creates the built-in objectives of one tier.</summary>
         public DrTierObjectives(DrTier tier, TimeSpan rpo, TimeSpan rto)
+            : this(tier, rpo, rto, TierSource.Default, null)
+        {
+        }
+
+        /// <summary>Creates the objectives of one tier, saying where they come from.</summary>
+        public DrTierObjectives(DrTier tier, TimeSpan rpo, TimeSpan rto, TierSource source, string? policyPath)
         {
             Tier = tier;
             Rpo = rpo;
             Rto = rto;
+            Source = source;
+            PolicyPath = policyPath;
         }
+
+        /// <summary>The tier's name (Gold, Silver, Bronze), as -Tier and the DrTier tag spell it.</summary>
+        public string Name => Tier.ToString();
 
         /// <summary>The tier these objectives belong to.</summary>
         public DrTier Tier { get; }
@@ -48,6 +72,12 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Recovery time objective: a restore must finish within this.</summary>
         public TimeSpan Rto { get; }
+
+        /// <summary>Default (built in) or File (set by the policy file at <see cref="PolicyPath"/>).</summary>
+        public TierSource Source { get; }
+
+        /// <summary>The policy file that set these objectives; null for the defaults.</summary>
+        public string? PolicyPath { get; }
     }
 
     /// <summary>Tier defaults and parsing, so -Tier and the DrTier tag mean the same thing everywhere.</summary>
@@ -55,27 +85,43 @@ namespace BackupDr.Core.Operations
     {
         private static readonly Dictionary<DrTier, DrTierObjectives> Defaults = new Dictionary<DrTier, DrTierObjectives>
         {
-            [DrTier.Gold] = new DrTierObjectives(DrTier.Gold, TimeSpan.FromHours(1), TimeSpan.FromHours(4)),
-            [DrTier.Silver] = new DrTierObjectives(DrTier.Silver, TimeSpan.FromHours(24), TimeSpan.FromHours(24)),
-            [DrTier.Bronze] = new DrTierObjectives(DrTier.Bronze, TimeSpan.FromDays(7), TimeSpan.FromHours(72)),
+            [DrTier.Gold] = new DrTierObjectives(DrTier.Gold, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)),
+            [DrTier.Silver] = new DrTierObjectives(DrTier.Silver, TimeSpan.FromHours(1), TimeSpan.FromHours(4)),
+            [DrTier.Bronze] = new DrTierObjectives(DrTier.Bronze, TimeSpan.FromHours(24), TimeSpan.FromDays(1)),
         };
 
-        /// <summary>The default RPO/RTO of a tier (Gold 1h/4h, Silver 24h/24h, Bronze 7d/72h) until a policy file overrides them.</summary>
+        /// <summary>The default RPO/RTO of a tier (Gold 5 min/15 min, Silver 1 h/4 h, Bronze 24 h/1 day) until a policy file overrides them.</summary>
         public static DrTierObjectives DefaultObjectives(DrTier tier) =>
             Defaults.TryGetValue(tier, out var o) ? o : throw new ArgumentOutOfRangeException(nameof(tier), tier, "Unknown tier.");
 
         /// <summary>Parses a tier name (case-insensitive) from a parameter or a DrTier tag; UnknownTier otherwise.</summary>
         public static DrTier Parse(string value, string parameterName)
         {
+            if (TryParse(value, out var tier))
+            {
+                return tier;
+            }
+
+            throw new DrValidationException("UnknownTier", parameterName, value, $"-{parameterName} '{value}' is not a DR tier. Use {ValidNames}. Nothing was sent.");
+        }
+
+        /// <summary>Parses a tier name (case-insensitive, surrounding spaces ignored) without throwing.</summary>
+        public static bool TryParse(string? value, out DrTier tier)
+        {
             foreach (DrTier t in Enum.GetValues(typeof(DrTier)))
             {
                 if (string.Equals(t.ToString(), value?.Trim(), StringComparison.OrdinalIgnoreCase))
                 {
-                    return t;
+                    tier = t;
+                    return true;
                 }
             }
 
-            throw new DrValidationException("UnknownTier", parameterName, value, $"'{value}' is not a DR tier. Use Gold, Silver or Bronze.");
+            tier = default;
+            return false;
         }
+
+        /// <summary>"Gold, Silver or Bronze": the valid names, for messages.</summary>
+        public const string ValidNames = "Gold, Silver or Bronze";
     }
 }

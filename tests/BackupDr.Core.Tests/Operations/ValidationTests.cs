@@ -229,13 +229,13 @@ public class SinceParserTests
 public class DrTierTests
 {
     [Theory]
-    [InlineData(DrTier.Gold, 1, 4)]
-    [InlineData(DrTier.Silver, 24, 24)]
-    [InlineData(DrTier.Bronze, 168, 72)]
-    public void Default_objectives(DrTier tier, int rpoHours, int rtoHours)
+    [InlineData(DrTier.Gold, 5, 15)]
+    [InlineData(DrTier.Silver, 60, 240)]
+    [InlineData(DrTier.Bronze, 1440, 1440)]
+    public void Default_objectives(DrTier tier, int rpoMinutes, int rtoMinutes)
     {
         var o = DrTiers.DefaultObjectives(tier);
-        Assert.Equal((TimeSpan.FromHours(rpoHours), TimeSpan.FromHours(rtoHours)), (o.Rpo, o.Rto));
+        Assert.Equal((TimeSpan.FromMinutes(rpoMinutes), TimeSpan.FromMinutes(rtoMinutes), TierSource.Default), (o.Rpo, o.Rto, o.Source));
     }
 
     [Fact]
