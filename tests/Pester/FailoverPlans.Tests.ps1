@@ -50,7 +50,7 @@ Describe 'Invoke-DrFailover' {
         $err[0].FullyQualifiedErrorId | Should -Be 'ReplicaLagExceedsRpo,BackupDr.Commands.InvokeDrFailoverCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
         $err[0].Exception.Message | Should -Match '2 h 0 min'
-        $err[0].Exception.Message | Should -Match 'Gold RPO of 1 h 0 min'
+        $err[0].Exception.Message | Should -Match 'Gold RPO of 5 min 0 s'
         $err[0].TargetObject | Should -Be 'arn:aws:rds:eu-central-1:123456789012:db:orders-db-replica'
         $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
         Get-Operation $sb | Should -Contain 'GetMetricStatistics'
