@@ -20,15 +20,18 @@
         'Get-DrBackupReport'
         'Get-DrBackupVault'
         'Get-DrDefault'
+        'Get-DrDrillHistory'
         'Get-DrRecoveryPoint'
         'Get-DrResource'
         'New-DrBackupVault'
+        'Remove-DrDrillResource'
         'Restore-DrResource'
         'Set-DrBackupTag'
         'Set-DrDefault'
         'Start-DrBackup'
         'Start-DrSandbox'
         'Stop-DrSandbox'
+        'Test-DrRestore'
         'Wait-DrJob'
     )
     FunctionsToExport    = @()

@@ -21,6 +21,8 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ["Start-DrSandbox"] = "Low",
         ["Stop-DrSandbox"] = "Low",
         ["New-DrBackupVault"] = "Low",
+        ["Test-DrRestore"] = "Medium",
+        ["Remove-DrDrillResource"] = "High",
     };
 
     /// <summary>Producer → consumer pairs the README and examples pipe together.</summary>
@@ -34,6 +36,10 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ("Copy-DrRecoveryPoint", "Wait-DrJob"),
         ("Get-DrBackupJob", "Get-DrRecoveryPoint"),
         ("Get-DrBackupVault", "Get-DrRecoveryPoint"),
+        ("Get-DrResource", "Test-DrRestore"),
+        ("Get-DrRecoveryPoint", "Test-DrRestore"),
+        ("Test-DrRestore", "Remove-DrDrillResource"),
+        ("Test-DrRestore", "Get-DrDrillHistory"),
     };
 
     /// <summary>
