@@ -93,7 +93,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public static readonly IReadOnlyList<string> ConnectionParameters = new[] { "Region", "ProfileName", "ProfileLocation", "AccessKey", "SecretKey", "SessionToken", "EndpointUrl" };
 
     /// <summary>Cmdlets that call no AWS API: they derive from DrCmdlet, not DrAwsCmdlet.</summary>
-    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault" };
+    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault", "Get-DrDrillHistory" };
 
     /// <summary>
     /// Non-AWS cmdlets whose parameters share a connection parameter's name but are their own values:
