@@ -98,7 +98,14 @@ namespace BackupDr.Commands
         }
 
         /// <summary>Progress for an operation that waits through JobWaiter itself (a drill): the same lines WaitForJobs shows.</summary>
-        protected IProgress<JobProgress> WaitProgress(string activity) => new SyncProgress<JobProgress>(p => Post(() => ShowProgress(p, activity)));
+        /// Once Ctrl+C is pressed the updates are dropped: the operation may still be cleaning up, and a refused write must not end the pump.
+        protected IProgress<JobProgress> WaitProgress(string activity) => new SyncProgress<JobProgress>(p => Post(() =>
+        {
+            if (!CancellationToken.IsCancellationRequested)
+            {
+                ShowProgress(p, activity);
+            }
+        }));
 
         /// <summary>Closes the progress lines <see cref="WaitProgress"/> opened.</summary>
         protected void CompleteWaitProgress() => CompleteProgress();

@@ -94,7 +94,7 @@ namespace BackupDr.Commands
                     Progress = WaitProgress("Restore drill"),
                 };
                 RestoreDrill.Validate(options);
-                if (ParameterSetName == SelectionSet && _tier == null && (Tag == null || Tag.Count == 0))
+                if (!MyInvocation.ExpectingInput && ParameterSetName == SelectionSet && _tier == null && (Tag == null || Tag.Count == 0))
                 {
                     throw new DrValidationException("NoDrillTarget", "Tier", null, "Give resources to drill: pipe them from Get-DrResource, or pass -Tier or -Tag.");
                 }
@@ -112,7 +112,7 @@ namespace BackupDr.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == SelectionSet)
+            if (!MyInvocation.ExpectingInput && ParameterSetName == SelectionSet)
             {
                 return;
             }
@@ -132,7 +132,7 @@ namespace BackupDr.Commands
             var drill = _drill!;
             try
             {
-                if (ParameterSetName == SelectionSet)
+                if (!MyInvocation.ExpectingInput && ParameterSetName == SelectionSet)
                 {
                     var tags = Hashtables.ToStringMap(Tag, "Tag") ?? new Dictionary<string, string>(StringComparer.Ordinal);
                     if (_tier != null)
@@ -197,7 +197,7 @@ namespace BackupDr.Commands
             try
             {
                 var validate = Validation == null ? null : (Func<object, Task<string?>>)Validate;
-                result = Run(ct => drill.RunAsync(target, point, validate, message => Post(() => WriteVerbose(message)), ct));
+                result = Run(ct => drill.RunAsync(target, point, validate, Log, ct));
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -221,6 +221,15 @@ namespace BackupDr.Commands
                 WriteError(DrErrorRecords.From(new DrException("DrillFailed", null, result, $"The restore drill of {result.ResourceArn} failed: {result.Message}", DrErrorKind.JobFailed), result));
             }
         }
+
+        /// <summary>Verbose lines of the drill; dropped after Ctrl+C, when cleanup still runs but PowerShell refuses writes.</summary>
+        private void Log(string message) => Post(() =>
+        {
+            if (!CancellationToken.IsCancellationRequested)
+            {
+                WriteVerbose(message);
+            }
+        });
 
         /// <summary>Runs -Validation on the pipeline thread (PowerShell requires it) and says why it failed, or null.</summary>
         private Task<string?> Validate(object restored)
