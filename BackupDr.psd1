@@ -20,6 +20,7 @@
         'Get-DrBackupReport'
         'Get-DrBackupVault'
         'Get-DrDefault'
+        'Get-DrDrillHistory'
         'Get-DrProtectionStatus'
         'Get-DrRecoveryPoint'
         'Get-DrResource'
@@ -27,12 +28,14 @@
         'Invoke-DrFailover'
         'New-DrBackupPlan'
         'New-DrBackupVault'
+        'Remove-DrDrillResource'
         'Restore-DrResource'
         'Set-DrBackupTag'
         'Set-DrDefault'
         'Start-DrBackup'
         'Start-DrSandbox'
         'Stop-DrSandbox'
+        'Test-DrRestore'
         'Wait-DrJob'
     )
     FunctionsToExport    = @()

@@ -23,6 +23,8 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ["New-DrBackupVault"] = "Low",
         ["Invoke-DrFailover"] = "High",
         ["New-DrBackupPlan"] = "Medium",
+        ["Test-DrRestore"] = "Medium",
+        ["Remove-DrDrillResource"] = "High",
     };
 
     /// <summary>Producer → consumer pairs the README and examples pipe together.</summary>
@@ -37,6 +39,10 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
         ("Get-DrBackupJob", "Get-DrRecoveryPoint"),
         ("Get-DrBackupVault", "Get-DrRecoveryPoint"),
         ("Get-DrResource", "Get-DrProtectionStatus"),
+        ("Get-DrResource", "Test-DrRestore"),
+        ("Get-DrRecoveryPoint", "Test-DrRestore"),
+        ("Test-DrRestore", "Remove-DrDrillResource"),
+        ("Test-DrRestore", "Get-DrDrillHistory"),
     };
 
     /// <summary>
@@ -90,7 +96,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public static readonly IReadOnlyList<string> ConnectionParameters = new[] { "Region", "ProfileName", "ProfileLocation", "AccessKey", "SecretKey", "SessionToken", "EndpointUrl" };
 
     /// <summary>Cmdlets that call no AWS API: they derive from DrCmdlet, not DrAwsCmdlet.</summary>
-    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault", "Get-DrTier" };
+    public static readonly ISet<string> NonAwsCmdlets = new HashSet<string> { "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrDefault", "Get-DrTier", "Get-DrDrillHistory" };
 
     /// <summary>
     /// Non-AWS cmdlets whose parameters share a connection parameter's name but are their own values:

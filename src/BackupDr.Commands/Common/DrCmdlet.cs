@@ -78,7 +78,15 @@ namespace BackupDr.Commands
                 {
                     foreach (var action in queue.GetConsumingEnumerable())
                     {
-                        action();
+                        try
+                        {
+                            action();
+                        }
+                        catch (PipelineStoppedException) when (_cancellation.IsCancellationRequested)
+                        {
+                            // After Ctrl+C PowerShell refuses writes; keep pumping so the work can finish its cleanup
+                            // (a drill deletes what it restored) before the cmdlet and its clients are disposed.
+                        }
                     }
                 }
                 catch

@@ -97,6 +97,19 @@ namespace BackupDr.Commands
             }
         }
 
+        /// <summary>Progress for an operation that waits through JobWaiter itself (a drill): the same lines WaitForJobs shows.</summary>
+        /// Once Ctrl+C is pressed the updates are dropped: the operation may still be cleaning up, and a refused write must not end the pump.
+        protected IProgress<JobProgress> WaitProgress(string activity) => new SyncProgress<JobProgress>(p => Post(() =>
+        {
+            if (!CancellationToken.IsCancellationRequested)
+            {
+                ShowProgress(p, activity);
+            }
+        }));
+
+        /// <summary>Closes the progress lines <see cref="WaitProgress"/> opened.</summary>
+        protected void CompleteWaitProgress() => CompleteProgress();
+
         /// <summary>Writes a finished job; one that did not succeed is also a {Type}JobFailed/{Type}JobAborted error carrying it.</summary>
         protected void WriteJobOutcome(DrJob job)
         {

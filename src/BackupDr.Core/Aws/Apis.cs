@@ -219,6 +219,9 @@ namespace BackupDr.Core.Aws
         IAsyncEnumerable<Ec2Instance> DescribeInstancesAsync(IEnumerable<string>? instanceIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken);
         IAsyncEnumerable<Ec2Volume> DescribeVolumesAsync(IEnumerable<string>? volumeIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken);
         Task<Ec2Volume> CreateVolumeAsync(CreateVolumeRequest request, CancellationToken cancellationToken);
+
+        /// <summary>Deletes a volume that is not attached (drill cleanup); InvalidVolume.NotFound when it is gone.</summary>
+        Task DeleteVolumeAsync(string volumeId, CancellationToken cancellationToken);
         Task CreateTagsAsync(IEnumerable<string> resourceIds, IEnumerable<ResourceTag> tags, CancellationToken cancellationToken);
 
         /// <summary>Deletes tags; a tag with a null/empty value deletes the key whatever its value.</summary>

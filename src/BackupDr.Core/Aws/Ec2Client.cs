@@ -107,6 +107,12 @@ namespace BackupDr.Core.Aws
             return ReadVolume(root);
         }
 
+        public async Task DeleteVolumeAsync(string volumeId, CancellationToken cancellationToken)
+        {
+            Require(volumeId, nameof(volumeId));
+            await CallAsync(Query("DeleteVolume").Add("VolumeId", volumeId), cancellationToken).ConfigureAwait(false);
+        }
+
         public async Task CreateTagsAsync(IEnumerable<string> resourceIds, IEnumerable<ResourceTag> tags, CancellationToken cancellationToken)
         {
             var ids = RequireList(resourceIds, nameof(resourceIds));

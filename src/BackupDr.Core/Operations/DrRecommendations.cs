@@ -79,6 +79,18 @@ namespace BackupDr.Core.Operations
             Entry("TierPolicyNotFound", "Pass -PolicyPath of an existing .psd1 or .json file (relative paths are from the current location), or leave -PolicyPath out for the default tiers."),
             Entry("DrRegionIsHomeRegion", "Pass a -DrRegion other than the regions checked (-Region, -ReportRegion, or the region in each ARN): the region your copies go to, such as the -DestinationRegion of Copy-DrRecoveryPoint."),
             Entry("ResourceNotFound", ResourceGoneText),
+
+            // Restore drills (Test-DrRestore, Remove-DrDrillResource, Get-DrDrillHistory).
+            Entry("DrillFailed", "Read the drill result's Message (the error's target object): fix the restore or verification it names, or the backup schedule when RPO was missed; leftovers, if any, are removed by Remove-DrDrillResource -DrillId ID."),
+            Entry("InvalidSample", "Give -Sample as a percentage of the resources, 1 to 100 (for example -Sample 10 drills a tenth of them)."),
+            Entry("InvalidSelectionWindow", "Give -SelectionWindowDays as a number of days, 1 to 3650, or leave it out to drill the newest recovery point."),
+            Entry("InvalidNamePrefix", "Give a -NamePrefix that can start an RDS identifier: a letter, then letters, digits and single hyphens, at most 30 characters (default: drill-)."),
+            Entry("NoDrillTarget", "Pipe resources in (Get-DrResource | Test-DrRestore), or pass -Tier Gold|Silver|Bronze or -Tag @{ Key = 'Value' }."),
+            Entry("LedgerTampered", "The drill ledger was changed after it was written: compare it with a copy you keep elsewhere (backup, WORM storage), restore that copy, and keep new drills in a fresh -LedgerPath until the cause is known."),
+            Entry("InvalidLedgerPath", "Give -LedgerPath as the path of a file (it is created if missing), or leave it out for the default under your local application data."),
+            Entry("InvalidOlderThan", "Give -OlderThan as a positive TimeSpan, for example '1.00:00:00' (a day) or (New-TimeSpan -Hours 6)."),
+            Entry("InvalidDrillId", "Give the DrillId of a drill result (Get-DrDrillHistory lists them), or leave -DrillId out for every drill."),
+            Entry("VolumeInUse", "The volume is attached to an instance: detach it first (drills never attach their volumes, so this is not a drill volume)."),
             Entry("InvalidSince", "Pass a DateTime such as (Get-Date).AddDays(-1), or a TimeSpan such as (New-TimeSpan -Days 1) meaning that long ago."),
             Entry("SinceInFuture", "Pass a time in the past, or a positive TimeSpan such as (New-TimeSpan -Days 1)."),
             Entry("VaultOrResourceRequired", "Pass -BackupVaultName (Get-DrBackupVault lists them) or -ResourceArn (Get-DrResource lists them)."),

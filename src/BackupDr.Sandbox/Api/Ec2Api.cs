@@ -16,6 +16,7 @@ namespace BackupDr.Sandbox.Api
             {
                 ["CreateVolume"] = CreateVolume,
                 ["DescribeVolumes"] = DescribeVolumes,
+                ["DeleteVolume"] = DeleteVolume,
                 ["DescribeInstances"] = DescribeInstances,
                 ["CreateTags"] = CreateTags,
                 ["DeleteTags"] = DeleteTags,
@@ -188,6 +189,24 @@ namespace BackupDr.Sandbox.Api
             }
 
             return VolumeXml(v, false).Replace("<status>available</status>", "<status>creating</status>");
+        }
+
+        private string DeleteVolume(CallContext ctx, QueryArgs q)
+        {
+            var st = ctx.State;
+            var id = q.Req("VolumeId");
+            if (!st.Volumes.TryGetValue(id, out var v))
+            {
+                throw new SandboxError(400, "InvalidVolume.NotFound", $"The volume '{id}' does not exist.");
+            }
+
+            if (v.AttachedInstanceId != null)
+            {
+                throw new SandboxError(400, "VolumeInUse", $"Volume {id} is currently attached to {v.AttachedInstanceId}");
+            }
+
+            st.Volumes.Remove(id);
+            return "<return>true</return>";
         }
 
         private string DescribeVolumes(CallContext ctx, QueryArgs q)

@@ -68,6 +68,7 @@ public sealed class FakeEc2Api : CallRecorder, IEc2Api
 
     public IAsyncEnumerable<Ec2Instance> DescribeInstancesAsync(IEnumerable<string>? instanceIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<Ec2Instance>>("DescribeInstances");
     public IAsyncEnumerable<Ec2Volume> DescribeVolumesAsync(IEnumerable<string>? volumeIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<Ec2Volume>>("DescribeVolumes");
+    public Task DeleteVolumeAsync(string volumeId, CancellationToken cancellationToken) => Unscripted<Task>("DeleteVolume");
     public Task<Ec2Volume> CreateVolumeAsync(CreateVolumeRequest request, CancellationToken cancellationToken) => Unscripted<Task<Ec2Volume>>("CreateVolume");
     public Task<Ec2Snapshot> CreateSnapshotAsync(string volumeId, string? description, IEnumerable<ResourceTag>? tags, CancellationToken cancellationToken) => Unscripted<Task<Ec2Snapshot>>("CreateSnapshot");
     public IAsyncEnumerable<Ec2Snapshot> DescribeSnapshotsAsync(IEnumerable<string>? snapshotIds, IEnumerable<string>? ownerIds, IEnumerable<Ec2Filter>? filters, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<Ec2Snapshot>>("DescribeSnapshots");

@@ -1,0 +1,189 @@
+using BackupDr.Core.Model;
+using BackupDr.Core.Operations;
+using static BackupDr.Core.Tests.SandboxClients.SandboxClients;
+
+namespace BackupDr.Core.Tests.SandboxClients;
+
+/// <summary>
+/// RestoreDrill against the in-process sandbox: every path (passed, a failure after the restore started, a failed
+/// verification, Ctrl+C mid-wait) leaves nothing behind, asserted with the sandbox's own listings.
+/// </summary>
+public sealed class RestoreDrillSandboxTests
+{
+    private const string Vol = "vol-0123456789abcdef0";
+    private const string EbsPoint = "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0";
+    private const string RdsPoint = "arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-0123456789abcdef";
+
+    private static SandboxClients Seeded(TimeSpan? jobDuration = null)
+    {
+        var sb = new SandboxClients(o => o.JobDuration = jobDuration ?? TimeSpan.Zero);
+        sb.Server.SeedFromJson($$"""
+        { "regions": [
+          { "region": "us-east-1",
+            "volumes": [ { "id": "{{Vol}}", "size": 8, "tags": { "DrTier": "Gold" } } ],
+            "dbInstances": [ { "id": "orders", "engine": "postgres", "tags": { "DrTier": "Silver" } } ],
+            "vaults": [ { "name": "Nightly" } ],
+            "recoveryPoints": [
+              { "arn": "{{EbsPoint}}", "vault": "Nightly", "resourceArn": "{{VolumeArn(Vol)}}", "createdAgeMinutes": 3 },
+              { "arn": "arn:aws:ec2:us-east-1::snapshot/snap-00000000000000ol1", "vault": "Nightly", "resourceArn": "{{VolumeArn(Vol)}}", "createdAgeDays": 3 },
+              { "arn": "{{RdsPoint}}", "vault": "Nightly", "resourceArn": "{{DbArn("orders")}}", "createdAgeMinutes": 30 } ] } ] }
+        """);
+        return sb;
+    }
+
+    private static RestoreDrill Drill(SandboxClients sb, RestoreDrillOptions? options = null)
+    {
+        options ??= new RestoreDrillOptions();
+        options.Schedule = PollSchedule.Fixed(TimeSpan.FromMilliseconds(50));
+        return new RestoreDrill(r => sb.Set.ForRegion(r), Region, options);
+    }
+
+    private static async Task<DrillResult> Run(RestoreDrill drill, string arn, Func<object, Task<string?>>? validate = null, CancellationToken? ct = null)
+    {
+        var target = new DrillTarget { ResourceArn = arn };
+        var point = await drill.ChoosePointAsync(target, Ct);
+        return await drill.RunAsync(target, point, validate, null, ct ?? Ct);
+    }
+
+    private static async Task AssertOnlyOriginals(SandboxClients sb)
+    {
+        var volumes = await All(sb.Ec2.DescribeVolumesAsync(null, null, Ct));
+        Assert.Equal(new[] { Vol }, volumes.Select(v => v.VolumeId));
+        var dbs = await All(sb.Rds.DescribeDBInstancesAsync(null, Ct));
+        Assert.Equal(new[] { "orders" }, dbs.Select(d => d.DBInstanceIdentifier));
+    }
+
+    private static IEnumerable<string> Sent(SandboxClients sb) => sb.Server.RequestLog.Select(r => r.Operation);
+
+    [Fact]
+    public async Task A_volume_drill_restores_the_newest_point_verifies_grades_against_Gold_and_deletes_the_copy()
+    {
+        using var sb = Seeded();
+        var r = await Run(Drill(sb), VolumeArn(Vol));
+
+        Assert.True(r.Passed, r.Message);
+        Assert.Equal(("Gold", EbsPoint), (r.Tier, r.RecoveryPointArn));
+        Assert.True(r.Verified && r.CleanedUp);
+        Assert.Equal(DrTiers.DefaultObjectives(DrTier.Gold).Rto, r.RtoTarget);
+        Assert.True(r.RpoAchieved >= TimeSpan.FromMinutes(2.9) && r.RpoAchieved < TimeSpan.FromMinutes(5), r.RpoAchieved?.ToString());
+        Assert.True(r.RtoMet);
+        Assert.True(r.RpoMet);
+        Assert.StartsWith("arn:aws:ec2:us-east-1:123456789012:volume/vol-", r.RestoredResourceArn, StringComparison.Ordinal);
+        Assert.Contains("CreateTags", Sent(sb));
+        Assert.Contains("DeleteVolume", Sent(sb));
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task A_DB_drill_restores_under_the_prefix_checks_engine_and_endpoint_and_deletes_without_final_snapshot()
+    {
+        using var sb = Seeded();
+        var r = await Run(Drill(sb, new RestoreDrillOptions { NamePrefix = "dr-" }), DbArn("orders"));
+
+        Assert.True(r.Passed, r.Message);
+        Assert.Equal("Silver", r.Tier);
+        Assert.StartsWith("dr-orders-", r.RestoredResourceId, StringComparison.Ordinal);
+        Assert.Contains(sb.Server.RequestLog, x => x.Operation == "DeleteDBInstance" && x.Status == 200);
+        await AssertOnlyOriginals(sb);
+        Assert.DoesNotContain(await All(sb.Rds.DescribeDBSnapshotsAsync(null, null, Ct)), s => s.DBSnapshotIdentifier.StartsWith("dr-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_missed_RPO_fails_the_drill_but_still_cleans_up()
+    {
+        using var sb = Seeded();
+        var target = new DrillTarget { ResourceArn = VolumeArn(Vol) };
+        var drill = Drill(sb, new RestoreDrillOptions());
+        var old = (await All(sb.Backup.ListRecoveryPointsByResourceAsync(VolumeArn(Vol), Ct))).Single(p => p.RecoveryPointArn.EndsWith("ol1", StringComparison.Ordinal));
+        old.Region = Region;
+        var r = await drill.RunAsync(target, old, null, null, Ct);
+
+        Assert.False(r.Passed);
+        Assert.False(r.RpoMet);
+        Assert.True(r.RtoMet);
+        Assert.Contains("RPO", r.Message, StringComparison.Ordinal);
+        Assert.True(r.CleanedUp);
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task DrillFailureAfterRestoreStarted_regression_a_failed_wait_still_deletes_the_restored_volume()
+    {
+        using var sb = Seeded();
+        // The describe after the start and the first poll are refused; cleanup's own wait then finds the volume.
+        sb.Server.AddFault("DescribeRestoreJob", count: 2, status: 403, errorCode: "AccessDeniedException");
+        var r = await Run(Drill(sb), VolumeArn(Vol));
+
+        Assert.False(r.Passed);
+        Assert.False(r.Verified);
+        Assert.True(r.CleanedUp, r.Message);
+        Assert.Contains("DeleteVolume", Sent(sb));
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task DrillVerificationFailed_regression_a_failed_validation_fails_the_drill_and_deletes_the_volume()
+    {
+        using var sb = Seeded();
+        object? seen = null;
+        var r = await Run(Drill(sb), VolumeArn(Vol), restored =>
+        {
+            seen = restored;
+            return Task.FromResult<string?>("the data check found no rows");
+        });
+
+        Assert.IsType<Ec2Volume>(seen);
+        Assert.False(r.Passed);
+        Assert.False(r.Verified);
+        Assert.Contains("no rows", r.Message, StringComparison.Ordinal);
+        Assert.True(r.CleanedUp);
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task DrillCancelled_regression_Ctrl_C_mid_wait_waits_for_the_restore_and_deletes_it_then_throws()
+    {
+        using var sb = Seeded(TimeSpan.FromSeconds(2));
+        using var cts = new CancellationTokenSource();
+        var drill = Drill(sb);
+        var target = new DrillTarget { ResourceArn = DbArn("orders") };
+        var point = await drill.ChoosePointAsync(target, Ct);
+        cts.CancelAfter(TimeSpan.FromMilliseconds(400));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drill.RunAsync(target, point, null, null, cts.Token));
+
+        Assert.Contains(sb.Server.RequestLog, x => x.Operation == "DeleteDBInstance" && x.Status == 200);
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task KeepRestored_keeps_the_tagged_copy_and_the_cleaner_finds_and_removes_it()
+    {
+        using var sb = Seeded();
+        var drill = Drill(sb, new RestoreDrillOptions { KeepRestored = true });
+        var r = await Run(drill, VolumeArn(Vol));
+        Assert.True(r.Passed, r.Message);
+        Assert.False(r.CleanedUp);
+        Assert.Equal(2, (await All(sb.Ec2.DescribeVolumesAsync(null, null, Ct))).Count);
+
+        var cleaner = new DrillResourceCleaner(sb.Rds, sb.Ec2);
+        Assert.Empty(await All(cleaner.FindAsync("drill-other", null, Account, Ct)));
+        Assert.Empty(await All(cleaner.FindAsync(null, TimeSpan.FromDays(1), Account, Ct)));
+        var found = Assert.Single(await All(cleaner.FindAsync(drill.DrillId, null, Account, Ct)));
+        Assert.Equal(r.RestoredResourceArn, found.ResourceArn);
+        await cleaner.RemoveAsync(found, Ct);
+        await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task A_not_completed_point_is_refused_before_anything_is_sent()
+    {
+        using var sb = Seeded();
+        sb.Server.ClearRequestLog();
+        var drill = Drill(sb);
+        var target = new DrillTarget { ResourceArn = VolumeArn(Vol), Point = new RecoveryPoint { RecoveryPointArn = EbsPoint, Status = "PARTIAL", ResourceArn = VolumeArn(Vol) } };
+        var ex = await Assert.ThrowsAsync<DrValidationException>(() => drill.ChoosePointAsync(target, Ct));
+        Assert.Equal("RecoveryPointNotCompleted", ex.ErrorId);
+        Assert.Empty(sb.Server.RequestLog);
+    }
+}

@@ -1,0 +1,233 @@
+# Restore drills against the sandbox: Test-DrRestore over all three tiers, cleanup witnessed by Get-DrResource and
+# the AWS CLI, -KeepRestored with Remove-DrDrillResource, an interrupted drill, the ledger, bad input, the runbook.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module (Get-BackupDrModulePath) -Force
+    $sb = Start-DrSandbox -JobDuration 0
+    $acct = '123456789012'
+    $goldVol = 'vol-0a0a0a0a0a0a0a0a1'; $bronzeVol = 'vol-0b0b0b0b0b0b0b0b2'
+    $seed = @{ regions = @(@{
+                region      = 'us-east-1'
+                volumes     = @(
+                    @{ id = $goldVol; size = 8; tags = @{ DrTier = 'Gold'; Name = 'orders-data' } }
+                    @{ id = $bronzeVol; size = 20; tags = @{ DrTier = 'Bronze'; Name = 'archive' } })
+                dbInstances = @(@{ id = 'orders'; engine = 'postgres'; tags = @{ DrTier = 'Silver' } })
+                vaults      = @(@{ name = 'Nightly' })
+                recoveryPoints = @(
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0a0a0a0a0a0a0a0a1'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$goldVol"; createdAgeMinutes = 20 }
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0b0b0b0b0b0b0b0b2'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeDays = 2 }
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0c0c0c0c0c0c0c0pa'; vault = 'Nightly'; status = 'PARTIAL'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeDays = 1 }
+                    @{ arn = "arn:aws:rds:us-east-1:${acct}:snapshot:awsbackup:job-0123456789abcdef"; vault = 'Nightly'; resourceArn = "arn:aws:rds:us-east-1:${acct}:db:orders"; createdAgeMinutes = 120 })
+            }) } | ConvertTo-Json -Depth 8
+    $null = $sb.Server.SeedFromJson($seed)
+    $originals = @($goldVol, $bronzeVol, 'orders') | Sort-Object
+    $work = Join-Path ([IO.Path]::GetTempPath()) "bdr-drills-$PID-$([guid]::NewGuid().ToString('N'))"
+    $null = New-Item -ItemType Directory -Path $work
+    $ledger = Join-Path $work 'drills.jsonl'
+
+    function Get-ResourceIds { @(Get-DrResource -ResourceType EBS, RDS | ForEach-Object ResourceId) | Sort-Object }
+    function Get-Sent { @($sb.Requests | ForEach-Object Operation) }
+    function Invoke-Bad([scriptblock] $Call) {
+        $sb.ClearRequestLog()
+        $Error.Clear()
+        try { $null = . $Call 2>$null } catch { return $_ }
+        $Error[0]
+    }
+    function Invoke-Aws([string[]] $Arguments) {
+        $env:AWS_ACCESS_KEY_ID = $sb.AccessKey
+        $env:AWS_SECRET_ACCESS_KEY = 'sandbox-secret-key-not-a-real-secret'
+        $env:AWS_DEFAULT_REGION = 'us-east-1'
+        $env:AWS_PAGER = ''
+        $json = & aws --endpoint-url $sb.EndpointUrl @Arguments --output json
+        $LASTEXITCODE | Should -Be 0
+        $json | Out-String | ConvertFrom-Json
+    }
+}
+
+AfterAll {
+    Stop-DrSandbox
+    Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'A drill over Gold, Silver and Bronze resources' {
+    BeforeAll {
+        $sb.ClearRequestLog()
+        $script:results = @(Get-DrResource -ResourceType EBS, RDS | Test-DrRestore -LedgerPath $ledger -Confirm:$false -ErrorAction Stop)
+        $script:table = $results | Format-Table | Out-String -Width 120
+    }
+
+    It 'emits one passed result per resource, graded against its own tier' {
+        $results.Count | Should -Be 3
+        ($results.Tier | Sort-Object) | Should -Be @('Bronze', 'Gold', 'Silver')
+        foreach ($r in $results) {
+            $r.Passed | Should -BeTrue -Because $r.Message
+            $r.Verified | Should -BeTrue
+            $r.CleanedUp | Should -BeTrue
+            $r.Rto | Should -BeOfType [TimeSpan]
+            $r.RtoMet | Should -BeTrue
+            $r.RpoMet | Should -BeTrue
+            $r.RestoredResourceArn | Should -Not -BeNullOrEmpty
+        }
+        ($results | Where-Object Tier -EQ 'Silver').RestoredResourceId | Should -BeLike 'drill-orders-*'
+        ($results | Where-Object Tier -EQ 'Bronze').RpoAchieved.TotalDays | Should -BeGreaterOrEqual 1.9
+    }
+
+    It 'prints measured RTO and RPO with met/MISSED per tier at 120 columns' {
+        $table | Should -Match 'Gold\s+\d\d:\d\d:\d\d met\s+\d\d:\d\d:\d\d met\s+True'
+        $table | Should -Match 'Bronze\s+\d\d:\d\d:\d\d met\s+\d\.\d\d:\d\d:\d\d met\s+True'
+        $table | Should -Match 'Silver'
+    }
+
+    It 'tags what it creates and deletes it: only the originals are left (Get-DrResource and the AWS CLI agree)' {
+        Get-Sent | Should -Contain 'CreateTags'
+        Get-Sent | Should -Contain 'AddTagsToResource'
+        Get-Sent | Should -Contain 'DeleteVolume'
+        Get-Sent | Should -Contain 'DeleteDBInstance'
+        Get-ResourceIds | Should -Be $originals
+        (Invoke-Aws @('ec2', 'describe-volumes')).Volumes.VolumeId | Sort-Object | Should -Be @($goldVol, $bronzeVol | Sort-Object)
+        (Invoke-Aws @('rds', 'describe-db-instances')).DBInstances.DBInstanceIdentifier | Should -Be @('orders')
+    }
+
+    It 'records each result in the ledger, which verifies' {
+        $history = @(Get-DrDrillHistory -LedgerPath $ledger)
+        $history.Count | Should -Be 3
+        $history.Line | Should -Be @(1, 2, 3)
+        $history[0].DrillId | Should -Be $results[0].DrillId
+    }
+
+    It '-WhatIf names the points it would restore and sends no write' {
+        $sb.ClearRequestLog()
+        $null = Test-DrRestore -Tier Gold -WhatIf -LedgerPath $ledger
+        Get-Sent | Should -Not -Contain 'StartRestoreJob'
+        Get-Sent | Should -Contain 'ListRecoveryPointsByResource'
+        Get-ResourceIds | Should -Be $originals
+    }
+}
+
+Describe '-KeepRestored, then Remove-DrDrillResource' {
+    It 'keeps the tagged copies; -WhatIf removes nothing; then they are removed' {
+        $kept = @(Test-DrRestore -Tier Gold -KeepRestored -LedgerPath $ledger -Confirm:$false -ErrorAction Stop)
+        $kept.Count | Should -Be 1
+        $kept[0].CleanedUp | Should -BeFalse
+        (Get-ResourceIds).Count | Should -Be 4
+
+        $sb.ClearRequestLog()
+        $null = Remove-DrDrillResource -WhatIf
+        Get-Sent | Should -Not -Contain 'DeleteVolume'
+        (Get-ResourceIds).Count | Should -Be 4
+
+        $removed = @($kept | Remove-DrDrillResource -Confirm:$false)
+        $removed.Count | Should -Be 1
+        $removed[0].ResourceArn | Should -Be $kept[0].RestoredResourceArn
+        $removed[0].DrillId | Should -Be $kept[0].DrillId
+        Get-ResourceIds | Should -Be $originals
+    }
+}
+
+Describe 'An interrupted drill' {
+    It 'stopped mid-wait leaves nothing behind (or Remove-DrDrillResource finds what it left)' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(3) })
+        $sb.ClearRequestLog()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($module, $endpoint, $key, $path)
+                    Import-Module $module
+                    Test-DrRestore -Tier Silver -EndpointUrl $endpoint -AccessKey $key -SecretKey 'sandbox-secret-key-not-a-real-secret' -Region us-east-1 -LedgerPath $path -Confirm:$false
+                }).AddArgument((Get-BackupDrModulePath)).AddArgument($sb.EndpointUrl).AddArgument($sb.AccessKey).AddArgument($ledger)
+            $async = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not ((Get-Sent) -contains 'StartRestoreJob') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Get-Sent | Should -Contain 'StartRestoreJob'
+            Start-Sleep -Milliseconds 300
+            $ps.Stop()
+            $async.IsCompleted | Should -BeTrue
+        }
+        finally {
+            $ps.Dispose()
+            $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        }
+        $left = @(Remove-DrDrillResource -Confirm:$false)
+        $left.Count | Should -BeLessOrEqual 1
+        Get-ResourceIds | Should -Be $originals
+        (Invoke-Aws @('rds', 'describe-db-instances')).DBInstances.DBInstanceIdentifier | Should -Be @('orders')
+    }
+}
+
+Describe 'The drill ledger' {
+    It 'LedgerTampered names the edited line' {
+        $copy = Join-Path $TestDrive 'edited.jsonl'
+        $lines = @(Get-Content -LiteralPath $ledger)
+        $lines.Count | Should -BeGreaterOrEqual 3
+        $lines[1] = $lines[1] -replace '"Passed":true', '"Passed":false'
+        Set-Content -LiteralPath $copy -Value $lines
+        $err = Invoke-Bad { Get-DrDrillHistory -LedgerPath $copy }
+        $err.FullyQualifiedErrorId | Should -BeLike 'LedgerTampered,BackupDr.Commands.GetDrDrillHistoryCommand*'
+        $err.Exception.Message | Should -Match 'line 2'
+        $err.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'filters by resource' {
+        $gold = "arn:aws:ec2:us-east-1:${acct}:volume/$goldVol"
+        $history = @(Get-DrDrillHistory -LedgerPath $ledger -ResourceArn $gold)
+        $history.Count | Should -BeGreaterOrEqual 2
+        $history.ResourceArn | Select-Object -Unique | Should -Be $gold
+    }
+}
+
+Describe 'Bad input: a stable id and nothing sent' {
+    It '-Sample <Sample> is InvalidSample' -ForEach @(@{ Sample = 0 }, @{ Sample = 101 }) {
+        $err = Invoke-Bad { Test-DrRestore -Tier Gold -Sample $Sample -Confirm:$false }
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidSample,BackupDr.Commands.TestDrRestoreCommand*'
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'an unknown tier is UnknownTier' {
+        $err = Invoke-Bad { Test-DrRestore -Tier Platinum -Confirm:$false }
+        $err.FullyQualifiedErrorId | Should -BeLike 'UnknownTier,BackupDr.Commands.TestDrRestoreCommand*'
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'a recovery point that is not completed is RecoveryPointNotCompleted' {
+        $point = Get-DrRecoveryPoint -ResourceArn "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol" -Status PARTIAL
+        $point | Should -Not -BeNullOrEmpty
+        $err = Invoke-Bad { $point | Test-DrRestore -Confirm:$false }
+        $err.FullyQualifiedErrorId | Should -BeLike 'RecoveryPointNotCompleted,BackupDr.Commands.TestDrRestoreCommand*'
+        $sb.Requests.Count | Should -Be 0
+    }
+
+    It 'a positive control: the same point COMPLETED is drilled' {
+        $sb.ClearRequestLog()
+        $r = Get-DrRecoveryPoint -ResourceArn "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol" -Latest | Test-DrRestore -LedgerPath $ledger -Confirm:$false
+        $r.Passed | Should -BeTrue
+        Get-Sent | Should -Contain 'StartRestoreJob'
+    }
+}
+
+Describe 'examples/Invoke-DrDrill.ps1' {
+    It 'exits 0 when every Gold and Silver drill passes, writing JUnit and HTML' {
+        $reports = Join-Path $TestDrive 'ok'
+        $null = & (Join-Path $RepoRoot 'examples/Invoke-DrDrill.ps1') -ReportPath $reports -LedgerPath $ledger *>&1
+        $LASTEXITCODE | Should -Be 0
+        [xml] $junit = Get-Content -Raw (Join-Path $reports 'drill-junit.xml')
+        @($junit.testsuites.testsuite.testcase).Count | Should -Be 2
+        $junit.testsuites.testsuite.failures | Should -Be '0'
+        Join-Path $reports 'drill-report.html' | Should -Exist
+        Get-ResourceIds | Should -Be $originals
+    }
+
+    It 'exits 1 when a target is missed (a Gold volume whose newest point is 3 days old)' {
+        $stale = @{ regions = @(@{ region = 'us-east-1'
+                    volumes = @(@{ id = 'vol-0d0d0d0d0d0d0d0d3'; size = 4; tags = @{ DrTier = 'Gold' } })
+                    vaults = @(@{ name = 'Stale' })
+                    recoveryPoints = @(@{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0d0d0d0d0d0d0d0d3'; vault = 'Stale'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/vol-0d0d0d0d0d0d0d0d3"; createdAgeDays = 3 }) }) } | ConvertTo-Json -Depth 8
+        $null = $sb.Server.SeedFromJson($stale)
+        $reports = Join-Path $TestDrive 'missed'
+        $null = & (Join-Path $RepoRoot 'examples/Invoke-DrDrill.ps1') -ReportPath $reports -LedgerPath $ledger *>&1
+        $LASTEXITCODE | Should -Be 1
+        [xml] $junit = Get-Content -Raw (Join-Path $reports 'drill-junit.xml')
+        $junit.testsuites.testsuite.failures | Should -Be '1'
+        @($junit.testsuites.testsuite.testcase | Where-Object { $_.failure }).name | Should -BeLike 'vol-0d0d0d0d0d0d0d0d3*'
+        (Get-ResourceIds).Count | Should -Be 4
+    }
+}
