@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using BackupDr.Core.Aws;
@@ -18,6 +19,32 @@ namespace BackupDr.Commands
 
         /// <summary>The sandbox Start-DrSandbox started in this runspace, if any.</summary>
         public DrSandbox? Sandbox { get; set; }
+
+        private string[] _vaultNames = System.Array.Empty<string>();
+
+        /// <summary>Vault names of the last Get-DrBackupVault listing (and vaults made since), for -BackupVaultName completion.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> VaultNames => System.Threading.Volatile.Read(ref _vaultNames);
+
+        /// <summary>A full listing replaces the names; one described or created vault is added to them.</summary>
+        public void RememberVaults(System.Collections.Generic.IEnumerable<string> names, bool replace)
+        {
+            var list = names.Where(n => !string.IsNullOrEmpty(n));
+            var merged = replace ? list : VaultNames.Concat(list);
+            System.Threading.Volatile.Write(ref _vaultNames, merged.Distinct(System.StringComparer.Ordinal).ToArray());
+        }
+
+        /// <summary>The state of a runspace if BackupDr made one there, without making it (completers run outside a cmdlet).</summary>
+        public static DrRunspaceState? Peek(Runspace? runspace)
+        {
+            try
+            {
+                return runspace?.SessionStateProxy.PSVariable.GetValue(VariablePath) as DrRunspaceState;
+            }
+            catch (PSInvalidOperationException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>The state of the runspace the cmdlet runs in, made on first use.</summary>
         public static DrRunspaceState Of(SessionState sessionState)
