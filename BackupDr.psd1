@@ -29,6 +29,7 @@
         'Start-DrBackup'
         'Start-DrSandbox'
         'Stop-DrSandbox'
+        'Test-DrEnvironment'
         'Wait-DrJob'
     )
     FunctionsToExport    = @()
