@@ -33,18 +33,16 @@ namespace BackupDr.Commands
             System.Threading.Volatile.Write(ref _vaultNames, merged.Distinct(System.StringComparer.Ordinal).ToArray());
         }
 
-        /// <summary>The state of a runspace if BackupDr made one there, without making it (completers run outside a cmdlet).</summary>
-        public static DrRunspaceState? Peek(Runspace? runspace)
-        {
-            try
-            {
-                return runspace?.SessionStateProxy.PSVariable.GetValue(VariablePath) as DrRunspaceState;
-            }
-            catch (PSInvalidOperationException)
-            {
-                return null;
-            }
-        }
+        /// <summary>
+        /// Which runspace holds which state, for completers (they get no SessionState, and the runspace's
+        /// SessionStateProxy is unusable while the completion pipeline runs). Weak keys: an index, not a second home.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Runspace, DrRunspaceState> ByRunspace =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Runspace, DrRunspaceState>();
+
+        /// <summary>The state of a runspace if BackupDr made one there, without making it.</summary>
+        public static DrRunspaceState? Peek(Runspace? runspace) =>
+            runspace != null && ByRunspace.TryGetValue(runspace, out var state) ? state : null;
 
         /// <summary>The state of the runspace the cmdlet runs in, made on first use.</summary>
         public static DrRunspaceState Of(SessionState sessionState)
@@ -69,6 +67,8 @@ namespace BackupDr.Commands
             if (runspace != null)
             {
                 runspace.StateChanged += state.OnRunspaceStateChanged;
+                ByRunspace.Remove(runspace);
+                ByRunspace.Add(runspace, state);
             }
 
             return state;
