@@ -35,6 +35,7 @@
         'Start-DrBackup'
         'Start-DrSandbox'
         'Stop-DrSandbox'
+        'Test-DrEnvironment'
         'Test-DrRestore'
         'Wait-DrJob'
     )

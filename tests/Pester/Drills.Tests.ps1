@@ -14,10 +14,10 @@ BeforeAll {
                 dbInstances = @(@{ id = 'orders'; engine = 'postgres'; tags = @{ DrTier = 'Silver' } })
                 vaults      = @(@{ name = 'Nightly' })
                 recoveryPoints = @(
-                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0a0a0a0a0a0a0a0a1'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$goldVol"; createdAgeMinutes = 20 }
-                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0b0b0b0b0b0b0b0b2'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeDays = 2 }
-                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0c0c0c0c0c0c0c0pa'; vault = 'Nightly'; status = 'PARTIAL'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeDays = 1 }
-                    @{ arn = "arn:aws:rds:us-east-1:${acct}:snapshot:awsbackup:job-0123456789abcdef"; vault = 'Nightly'; resourceArn = "arn:aws:rds:us-east-1:${acct}:db:orders"; createdAgeMinutes = 120 })
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0a0a0a0a0a0a0a0a1'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$goldVol"; createdAgeMinutes = 3 }
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0b0b0b0b0b0b0b0b2'; vault = 'Nightly'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeMinutes = 720 }
+                    @{ arn = 'arn:aws:ec2:us-east-1::snapshot/snap-0c0c0c0c0c0c0c0pa'; vault = 'Nightly'; status = 'PARTIAL'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"; createdAgeMinutes = 360 }
+                    @{ arn = "arn:aws:rds:us-east-1:${acct}:snapshot:awsbackup:job-0123456789abcdef"; vault = 'Nightly'; resourceArn = "arn:aws:rds:us-east-1:${acct}:db:orders"; createdAgeMinutes = 30 })
             }) } | ConvertTo-Json -Depth 8
     $null = $sb.Server.SeedFromJson($seed)
     $originals = @($goldVol, $bronzeVol, 'orders') | Sort-Object

@@ -24,6 +24,7 @@ namespace BackupDr.Commands
         public string[] ResourceArn { get; set; } = Array.Empty<string>();
 
         [Parameter]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string BackupVaultName { get; set; } = "Default";
 

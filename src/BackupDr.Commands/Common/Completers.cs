@@ -6,29 +6,30 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
+using BackupDr.Core.Aws;
 
 namespace BackupDr.Commands
 {
-    /// <summary>Offline completion of AWS region names (no call to AWS).</summary>
+    /// <summary>
+    /// Offline completion of AWS region names (no call to AWS), partition by partition: aws, aws-cn, aws-us-gov. The
+    /// list is <see cref="AwsRegions"/>; a partition name ("aws-cn") completes to that partition's regions.
+    /// </summary>
     public sealed class RegionCompleter : IArgumentCompleter
     {
-        internal static readonly string[] Regions =
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
-            "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ca-central-1", "ca-west-1",
-            "cn-north-1", "cn-northwest-1", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-            "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "sa-east-1",
-            "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
-        };
-
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            Complete(Regions, wordToComplete);
+            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            var partition = AwsRegions.All.Any(r => string.Equals(r.Partition, prefix, StringComparison.OrdinalIgnoreCase)) ? prefix : null;
+            return AwsRegions.All
+                .Where(r => partition != null ? string.Equals(r.Partition, partition, StringComparison.OrdinalIgnoreCase) : r.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .Select(r => new CompletionResult(r.Name, r.Name, CompletionResultType.ParameterValue, $"{r.Name}: {r.Description} (partition {r.Partition})"));
+        }
 
         internal static IEnumerable<CompletionResult> Complete(IEnumerable<string> values, string word)
         {
             var prefix = (word ?? string.Empty).Trim('\'', '"');
             return values.Where(v => v.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                .Select(v => new CompletionResult(v, v, CompletionResultType.ParameterValue, v));
+                .Select(v => new CompletionResult(v.IndexOf(' ') >= 0 ? "'" + v.Replace("'", "''") + "'" : v, v, CompletionResultType.ParameterValue, v));
         }
     }
 
@@ -70,14 +71,25 @@ namespace BackupDr.Commands
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
             RegionCompleter.Complete(Types, wordToComplete);
     }
-}
 
-namespace BackupDr.Commands
-{
     /// <summary>Completes DR tiers.</summary>
-    public sealed class TierCompleter : System.Management.Automation.IArgumentCompleter
+    public sealed class TierCompleter : IArgumentCompleter
     {
-        public System.Collections.Generic.IEnumerable<System.Management.Automation.CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
             RegionCompleter.Complete(new[] { "Gold", "Silver", "Bronze" }, wordToComplete);
+    }
+
+    /// <summary>
+    /// Completes vault names offline: those of this runspace's last Get-DrBackupVault listing (and vaults New-DrBackupVault
+    /// made since), plus Default, which every region has. Nothing is sent to AWS while the user types.
+    /// </summary>
+    public sealed class BackupVaultNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var known = DrRunspaceState.Peek(System.Management.Automation.Runspaces.Runspace.DefaultRunspace)?.VaultNames ?? Array.Empty<string>();
+            var names = new[] { "Default" }.Concat(known.OrderBy(n => n, StringComparer.OrdinalIgnoreCase)).Distinct(StringComparer.Ordinal);
+            return RegionCompleter.Complete(names, wordToComplete);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using BackupDr.Core.Aws;
@@ -18,6 +19,30 @@ namespace BackupDr.Commands
 
         /// <summary>The sandbox Start-DrSandbox started in this runspace, if any.</summary>
         public DrSandbox? Sandbox { get; set; }
+
+        private string[] _vaultNames = System.Array.Empty<string>();
+
+        /// <summary>Vault names of the last Get-DrBackupVault listing (and vaults made since), for -BackupVaultName completion.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> VaultNames => System.Threading.Volatile.Read(ref _vaultNames);
+
+        /// <summary>A full listing replaces the names; one described or created vault is added to them.</summary>
+        public void RememberVaults(System.Collections.Generic.IEnumerable<string> names, bool replace)
+        {
+            var list = names.Where(n => !string.IsNullOrEmpty(n));
+            var merged = replace ? list : VaultNames.Concat(list);
+            System.Threading.Volatile.Write(ref _vaultNames, merged.Distinct(System.StringComparer.Ordinal).ToArray());
+        }
+
+        /// <summary>
+        /// Which runspace holds which state, for completers (they get no SessionState, and the runspace's
+        /// SessionStateProxy is unusable while the completion pipeline runs). Weak keys: an index, not a second home.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Runspace, DrRunspaceState> ByRunspace =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Runspace, DrRunspaceState>();
+
+        /// <summary>The state of a runspace if BackupDr made one there, without making it.</summary>
+        public static DrRunspaceState? Peek(Runspace? runspace) =>
+            runspace != null && ByRunspace.TryGetValue(runspace, out var state) ? state : null;
 
         /// <summary>The state of the runspace the cmdlet runs in, made on first use.</summary>
         public static DrRunspaceState Of(SessionState sessionState)
@@ -42,6 +67,8 @@ namespace BackupDr.Commands
             if (runspace != null)
             {
                 runspace.StateChanged += state.OnRunspaceStateChanged;
+                ByRunspace.Remove(runspace);
+                ByRunspace.Add(runspace, state);
             }
 
             return state;

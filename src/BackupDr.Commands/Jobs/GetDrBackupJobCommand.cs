@@ -28,6 +28,7 @@ namespace BackupDr.Commands
         public string? State { get; set; }
 
         [Parameter(ParameterSetName = ListSet)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 

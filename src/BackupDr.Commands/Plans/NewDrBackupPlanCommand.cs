@@ -21,6 +21,7 @@ namespace BackupDr.Commands
 
         /// <summary>The vault in -Region that every rule backs up into.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 
@@ -32,6 +33,7 @@ namespace BackupDr.Commands
 
         /// <summary>The vault in -DrRegion; default: the vault named like -BackupVaultName.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? DrVaultName { get; set; }
 

@@ -26,6 +26,7 @@ namespace BackupDr.Commands
 
         /// <summary>The source vault; without it every vault of the source region is searched.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 
@@ -36,6 +37,7 @@ namespace BackupDr.Commands
 
         /// <summary>Vault in the destination region (default: a vault of the same name as the source).</summary>
         [Parameter(ParameterSetName = RegionSet)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? DestinationVaultName { get; set; }
 

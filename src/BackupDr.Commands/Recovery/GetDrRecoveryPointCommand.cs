@@ -20,6 +20,7 @@ namespace BackupDr.Commands
         // -BackupVaultName is optional: with neither, the points of every vault of the region are listed (no prompt).
         [Parameter(Position = 0, ParameterSetName = VaultSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = ResourceSet, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 

@@ -31,6 +31,7 @@ namespace BackupDr.Commands
 
         /// <summary>The point's vault; without it every vault of the region is searched.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ArnSet)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 

@@ -23,6 +23,7 @@ namespace BackupDr.Commands
         public DateTime? Since { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 

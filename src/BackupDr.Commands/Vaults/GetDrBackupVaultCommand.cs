@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
@@ -15,6 +16,7 @@ namespace BackupDr.Commands
     {
         /// <summary>The one vault to describe; without it every vault of the region is listed.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(BackupVaultNameCompleter))]
         [ValidateNotNullOrEmpty]
         public string? BackupVaultName { get; set; }
 
@@ -23,7 +25,15 @@ namespace BackupDr.Commands
             try
             {
                 var stream = new VaultLister(Clients.Backup).ListAsync(BackupVaultName, CancellationToken);
-                Stream(_ => stream);
+                var names = new List<string>();
+                Stream(_ => stream, vault =>
+                {
+                    names.Add(vault.BackupVaultName);
+                    WriteObject(vault);
+                });
+
+                // Offline -BackupVaultName completion reads the names of the runspace's last listing.
+                DrState.RememberVaults(names, replace: BackupVaultName == null);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {

@@ -60,7 +60,9 @@ namespace BackupDr.Commands
 
             try
             {
-                WriteObject(Run(ct => new VaultCreator(Clients.Backup).CreateAsync(options, ct)));
+                var vault = Run(ct => new VaultCreator(Clients.Backup).CreateAsync(options, ct));
+                DrState.RememberVaults(new[] { vault.BackupVaultName }, replace: false);
+                WriteObject(vault);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {

@@ -12,7 +12,7 @@ namespace BackupDr.Core.Aws
     /// EC2 over the ec2 protocol: form-encoded POSTs (Action + Version 2016-11-15) with flattened lists
     /// (VolumeId.1, Filter.1.Value.1, Tag.1.Key), XML answers in lowerCamel with &lt;xSet&gt;&lt;item&gt; lists.
     /// </summary>
-    public sealed class Ec2Client : QueryProtocolClient, IEc2Api
+    public sealed class Ec2Client : QueryProtocolClient, IEc2Api, IEc2DryRunApi
     {
         public Ec2Client(IAwsTransport transport)
             : base(transport, AwsService.Ec2, pageSizeMember: "MaxResults", tokenMember: "NextToken", answerTokenMember: "nextToken", pageSizeRange: "5-1000")
@@ -157,6 +157,23 @@ namespace BackupDr.Core.Aws
             var root = await CallAsync(q, cancellationToken).ConfigureAwait(false);
             return NullIfEmpty(root.Str("snapshotId"))
                 ?? throw new AwsServiceException(AwsService.Ec2.Name, q.Action, 200, "MalformedResponse", "The CopySnapshot answer has no snapshotId.", null, Context.Region);
+        }
+
+        /// <summary>
+        /// DescribeVolumes with DryRun=true: EC2 checks the permission and answers DryRunOperation (allowed) or
+        /// UnauthorizedOperation (denied, thrown as usual); an endpoint that ignores DryRun and answers the call counts as allowed.
+        /// </summary>
+        public async Task<bool> DryRunDescribeVolumesAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await CallAsync(Query("DescribeVolumes").Add("DryRun", true).Add("MaxResults", 5), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (AwsServiceException ex) when (ex.ErrorCode == "DryRunOperation")
+            {
+                return true;
+            }
         }
 
         /// <summary>EC2 puts the result members directly in the &lt;ActionResponse&gt; root.</summary>

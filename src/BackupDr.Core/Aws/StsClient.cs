@@ -9,6 +9,9 @@ namespace BackupDr.Core.Aws
         public string Account { get; set; } = string.Empty;
         public string? Arn { get; set; }
         public string? UserId { get; set; }
+
+        /// <summary>AWS's clock: the Date header of the answer (null when it had none), for clock-skew checks.</summary>
+        public System.DateTimeOffset? ServerTime { get; set; }
     }
 
     /// <summary>STS GetCallerIdentity, the one STS call BackupDr needs (query protocol, XML answer).</summary>
@@ -35,6 +38,8 @@ namespace BackupDr.Core.Aws
                 Account = result?.Str("Account") ?? string.Empty,
                 Arn = result?.Str("Arn"),
                 UserId = result?.Str("UserId"),
+                ServerTime = response.Headers.TryGetValue("Date", out var date)
+                    && System.DateTimeOffset.TryParse(date, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (System.DateTimeOffset?)null,
             };
         }
     }

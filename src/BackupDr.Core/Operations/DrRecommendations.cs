@@ -112,6 +112,13 @@ namespace BackupDr.Core.Operations
             Entry("DuplicateBackupPlanName", "Keep one plan of that name (delete the others in the AWS Backup console or with 'aws backup delete-backup-plan'), or pass another -PlanName."),
             Entry("SandboxStartFailed", "Pass another -Port (0 picks a free one), and check that -SeedPath is a seed file as docs/sandbox.md describes."),
 
+            // Test-DrEnvironment's own findings (EnvironmentProbe).
+            Entry("UnsupportedPowerShell", "Run BackupDr in Windows PowerShell 5.1 or PowerShell 7.x (install it from https://aka.ms/powershell and start pwsh)."),
+            Entry("ConflictingAssembly", "Another module loaded a different AWSSDK version into this process: run BackupDr in a session without it (a new pwsh, or Start-Job, which runs in its own process; thread jobs share the process), or import BackupDr before that module."),
+            Entry("AwsSdkLoadFailed", "Start a new PowerShell session and import BackupDr before any module that loads AWSSDK assemblies (AWS.Tools, AWSPowerShell); the 'Conflicting assemblies' check names them."),
+            Entry("ClockSkewed", "Set this machine's clock right (enable NTP: w32tm /resync on Windows, timedatectl set-ntp true on Linux); AWS refuses requests signed more than 5 minutes off."),
+            Entry("ClockSkewUnknown", "Run Test-DrEnvironment again with -Verbose to see the call; an endpoint that sends no Date header (a proxy or emulator) cannot be checked."),
+
             // Waits and job outcomes (DrTimeoutException; DrCmdlet's <Type>Job<State> ids).
             Entry("JobWaitTimeout", "The job keeps running in AWS: wait again with Wait-DrJob (pipe the job in, or -JobId), check it with Get-DrBackupJob, or raise -Timeout."),
             Entry("*JobFailed", "Read the job's StatusMessage (in the message and on the emitted job), fix the cause (permissions, resource state, vault) and start the job again."),

@@ -175,6 +175,12 @@ namespace BackupDr.Sandbox.Api
                 throw new SandboxError(400, IsEc2 ? "InvalidParameterValue" : "InvalidParameterValue", $"Unsupported Version '{version}': the sandbox speaks {Version}.");
             }
 
+            // EC2's DryRun: the caller may (the sandbox allows everything), so the answer is EC2's DryRunOperation.
+            if (IsEc2 && args.Bool("DryRun") == true)
+            {
+                return _ => throw new SandboxError(412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+            }
+
             return ctx =>
             {
                 var inner = handler(ctx, args);

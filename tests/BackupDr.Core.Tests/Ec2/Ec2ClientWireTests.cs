@@ -353,4 +353,23 @@ public sealed class Ec2ClientWireTests
         Assert.Empty(await QueryAssert.ToListAsync(Client(pageSize: 5).DescribeInstancesAsync(new[] { "i-a", "i-b" }, null, CancellationToken.None)));
         QueryAssert.Request(_stub.Requests.Single(), "ec2", Base("DescribeInstances", ("InstanceId.1", "i-a"), ("InstanceId.2", "i-b")));
     }
+
+    [Fact]
+    public async Task DryRunDescribeVolumes_sends_DryRun_and_reads_DryRunOperation_as_allowed()
+    {
+        _stub.Respond((HttpStatusCode)412, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>DryRunOperation</Code><Message>Request would have succeeded, but DryRun flag is set.</Message></Error></Errors><RequestID>r-1</RequestID></Response>", "text/xml;charset=UTF-8");
+
+        Assert.True(await Client().DryRunDescribeVolumesAsync(CancellationToken.None));
+        QueryAssert.Request(_stub.Requests.Single(), "ec2", Base("DescribeVolumes", ("DryRun", "true"), ("MaxResults", "5")));
+    }
+
+    [Fact]
+    public async Task DryRunDescribeVolumes_throws_UnauthorizedOperation_when_denied()
+    {
+        _stub.Respond(HttpStatusCode.Forbidden, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r-2</RequestID></Response>", "text/xml;charset=UTF-8");
+
+        var ex = await Assert.ThrowsAsync<AwsServiceException>(() => Client().DryRunDescribeVolumesAsync(CancellationToken.None));
+        Assert.Equal("UnauthorizedOperation", ex.ErrorCode);
+        Assert.Single(_stub.Requests);
+    }
 }

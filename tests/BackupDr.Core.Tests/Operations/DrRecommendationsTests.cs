@@ -52,6 +52,12 @@ public class DrRecommendationsTests
             }
         }
 
+        // Test-DrEnvironment's check ids (ErrorId of a failed EnvironmentCheck): the *Id constants of EnvironmentProbe.
+        foreach (var field in typeof(EnvironmentProbe).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name.EndsWith("Id", StringComparison.Ordinal)))
+        {
+            yield return ((string)field.GetRawConstantValue()!, Path.Combine("src", "BackupDr.Core", "Operations", "EnvironmentProbe.cs"));
+        }
+
         yield return ("OperationTimeout", "DrErrorRecords");
         yield return ("InvalidArgument", "DrErrorRecords");
     }

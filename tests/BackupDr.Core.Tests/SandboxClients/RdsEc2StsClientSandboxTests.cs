@@ -179,4 +179,14 @@ public sealed class RdsEc2StsClientSandboxTests
         using var other = new SandboxClients();
         Assert.Equal(Account, (await other.Set.Sts.GetCallerIdentityAsync(Ct)).Account);
     }
+
+    [Fact]
+    public async Task Ec2_dry_run_answers_DryRunOperation_and_Sts_carries_the_sandbox_clock()
+    {
+        using var sb = new SandboxClients();
+        Assert.True(await ((IEc2DryRunApi)sb.Set.Ec2).DryRunDescribeVolumesAsync(Ct));
+        var id = await sb.Set.Sts.GetCallerIdentityAsync(Ct);
+        Assert.NotNull(id.ServerTime);
+        Assert.InRange((id.ServerTime!.Value.UtcDateTime - DateTime.UtcNow).Duration(), TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    }
 }
