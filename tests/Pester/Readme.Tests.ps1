@@ -54,6 +54,32 @@ Describe 'README Quickstart' {
     }
 }
 
+Describe 'README disaster recovery block' {
+    BeforeAll {
+        $code = Get-MarkdownCodeBlock -Path $readme -Heading '## Disaster recovery'
+        $null = Start-DrSandbox -JobDuration 1 -SeedPath $SampleSeed
+        Push-Location $TestDrive
+        try {
+            $script:dr = @(& ([scriptblock]::Create($code)) -ErrorAction Stop)
+        }
+        finally {
+            Pop-Location
+            Stop-DrSandbox
+        }
+    }
+
+    It 'shows the tiers, the protection status, a passed drill with its ledger record, and changes nothing with -WhatIf' {
+        @($dr | Where-Object { $_ -is [BackupDr.Core.Operations.DrTierObjectives] }).Count | Should -Be 3
+        @($dr | Where-Object { $_ -is [BackupDr.Core.Operations.ProtectionStatus] }).Count | Should -BeGreaterThan 0
+        $drills = @($dr | Where-Object { $_.GetType().Name -eq 'DrillResult' })
+        $drills.Count | Should -Be 1
+        $drills[0].Passed | Should -BeTrue -Because $drills[0].Message
+        $drills[0].CleanedUp | Should -BeTrue
+        Join-Path $TestDrive 'drills.xml' | Should -Exist
+        @($dr | Where-Object { $_.GetType().Name -eq 'DrillHistoryRecord' -and $_.DrillId -eq $drills[0].DrillId }).Count | Should -Be 1
+    }
+}
+
 Describe 'README build and test commands' {
     It 'leads with the tool-manifest commands that CI runs' {
         $text = Get-Content -LiteralPath $readme -Raw
