@@ -72,6 +72,18 @@ Describe 'A drill over Gold, Silver and Bronze resources' {
         ($results | Where-Object Tier -EQ 'Bronze').RpoAchieved.TotalHours | Should -BeGreaterOrEqual 11.9   # the point is 12 hours old
     }
 
+    It 'LastDrillColumnAlwaysEmpty regression: Get-DrProtectionStatus shows the drill from the ledger and grades its age' {
+        $gold = ($results | Where-Object Tier -EQ 'Gold')
+        $status = @(Get-DrProtectionStatus -ResourceArn $gold.ResourceArn -LedgerPath $ledger -DrillMaxAgeDays 30)
+        $status.Count | Should -Be 1
+        $status[0].LastDrillRto | Should -Be $gold.Rto
+        $status[0].LastDrillTime | Should -Not -BeNullOrEmpty
+        $status[0].Gaps | Should -Not -Contain 'DrillOverdue'
+        $undrilled = @(Get-DrProtectionStatus -ResourceArn $gold.ResourceArn -LedgerPath (Join-Path $TestDrive 'no-drills.jsonl') -DrillMaxAgeDays 30)
+        $undrilled[0].Gaps | Should -Contain 'DrillOverdue'
+        $undrilled[0].InPolicy | Should -BeFalse
+    }
+
     It 'prints measured RTO and RPO with met/MISSED per tier at 120 columns' {
         $table | Should -Match 'Gold\s+\d\d:\d\d:\d\d met\s+\d\d:\d\d:\d\d met\s+True'
         $table | Should -Match 'Bronze\s+\d\d:\d\d:\d\d met\s+12:\d\d:\d\d met\s+True'

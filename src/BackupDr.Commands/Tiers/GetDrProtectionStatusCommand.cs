@@ -63,6 +63,16 @@ namespace BackupDr.Commands
         [Parameter]
         public SwitchParameter RequireVaultLock { get; set; }
 
+        /// <summary>The drill ledger that fills LastDrillTime and LastDrillRto (default: Test-DrRestore's default ledger).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? LedgerPath { get; set; }
+
+        /// <summary>A tiered resource not drilled within this many days gets the DrillOverdue gap (counts against the policy).</summary>
+        [Parameter]
+        [ValidateRange(1, 3650)]
+        public int? DrillMaxAgeDays { get; set; }
+
         /// <summary>Emit one summary (counts per tier and gap, out-of-policy ARNs) instead of one status per resource.</summary>
         [Parameter]
         public SwitchParameter Summary { get; set; }
@@ -178,6 +188,8 @@ namespace BackupDr.Commands
             Policy = _policy,
             RequireVaultLock = RequireVaultLock,
             AccountId = account,
+            LedgerPath = LedgerPath == null ? DrillLedger.DefaultPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LedgerPath),
+            DrillMaxAge = DrillMaxAgeDays == null ? (TimeSpan?)null : TimeSpan.FromDays(DrillMaxAgeDays.Value),
         };
 
         private void Check(ProtectionStatusOptions options)

@@ -32,7 +32,7 @@ namespace BackupDr.Core.Operations
         /// <summary>The vault holding the newest recovery point has no vault lock (and is not logically air-gapped).</summary>
         VaultNotLocked,
 
-        /// <summary>Reserved for restore drills (Test-DrRestore): the last drill is older than allowed. Not raised yet.</summary>
+        /// <summary>The last restore drill (Test-DrRestore, from the ledger) is older than -DrillMaxAgeDays, or there was none; raised only with -DrillMaxAgeDays.</summary>
         DrillOverdue,
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
@@ -57,6 +58,15 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Account of the EC2 ARNs in the tag scope (EC2 describes do not carry it for volumes).</summary>
         public string AccountId { get; set; } = string.Empty;
+
+        /// <summary>The drill ledger (Test-DrRestore's evidence) that fills LastDrillTime/LastDrillRto; read and verified once per call, skipped when the file does not exist.</summary>
+        public string? LedgerPath { get; set; }
+
+        /// <summary>With a value, a tiered resource whose last drill is older than this (or that was never drilled) has the DrillOverdue gap, which counts against the policy.</summary>
+        public TimeSpan? DrillMaxAge { get; set; }
+
+        /// <summary>The verified ledger records (set from LedgerPath by ListAsync, or directly by tests).</summary>
+        public IReadOnlyList<DrillHistoryRecord>? DrillHistory { get; set; }
     }
 
     /// <summary>
@@ -153,6 +163,12 @@ namespace BackupDr.Core.Operations
         public IAsyncEnumerable<ProtectionStatus> ListAsync(ProtectionStatusOptions options, Action<Exception, object?>? onError, CancellationToken cancellationToken)
         {
             Validate(options);
+            if (options.DrillHistory == null && !string.IsNullOrEmpty(options.LedgerPath) && File.Exists(options.LedgerPath))
+            {
+                // A tampered ledger is an error of the whole call (LedgerTampered): its drills cannot be trusted as evidence.
+                options.DrillHistory = DrillLedger.Verify(File.ReadAllText(options.LedgerPath), options.LedgerPath!);
+            }
+
             var tiers = options.Tiers?.Select(t => DrTiers.Parse(t, "Tier")).ToList();
             onError ??= (ex, target) => { };
             if (options.ResourceArns != null)
@@ -352,6 +368,17 @@ namespace BackupDr.Core.Operations
             if (point != null && status.VaultLocked != true)
             {
                 gaps.Add(ProtectionGap.VaultNotLocked);
+            }
+
+            var lastDrill = options.DrillHistory?
+                .Where(r => string.Equals(r.ResourceArn, resource.ResourceArn, StringComparison.Ordinal))
+                .OrderByDescending(r => r.DrillStarted)
+                .FirstOrDefault();
+            status.LastDrillTime = lastDrill?.DrillStarted;
+            status.LastDrillRto = lastDrill?.Rto;
+            if (options.DrillMaxAge != null && status.Tier != null && (lastDrill == null || now - lastDrill.DrillStarted > options.DrillMaxAge.Value))
+            {
+                gaps.Add(ProtectionGap.DrillOverdue);
             }
 
             gaps.Sort();

@@ -246,6 +246,38 @@ public sealed class ProtectionStatusSandboxTests : IDisposable
     }
 
     [Fact]
+    public void LastDrillColumnAlwaysEmpty_regression_the_ledger_fills_it_and_DrillMaxAge_flags_overdue_drills()
+    {
+        var query = Query();
+        var resource = new DrResource { ResourceArn = VolumeArn(GoldFresh), ResourceType = "EBS", ResourceId = GoldFresh, Region = Region };
+        var objectives = TierPolicy.Default.Resolve(new Dictionary<string, string> { ["DrTier"] = "Gold" });
+        var point = new RecoveryPoint { RecoveryPointArn = "arn:aws:ec2:us-east-1::snapshot/snap-1", BackupVaultName = "Locked", CreationDate = T0.AddMinutes(-1), Status = "COMPLETED" };
+        var vault = new BackupVault { BackupVaultName = "Locked", Locked = true };
+        var history = new[]
+        {
+            new DrillHistoryRecord { ResourceArn = resource.ResourceArn, DrillStarted = T0.AddDays(-40), Rto = TimeSpan.FromMinutes(9) },
+            new DrillHistoryRecord { ResourceArn = resource.ResourceArn, DrillStarted = T0.AddDays(-10), Rto = TimeSpan.FromMinutes(7) },
+            new DrillHistoryRecord { ResourceArn = VolumeArn("vol-0ther000000000000"), DrillStarted = T0.AddDays(-1), Rto = TimeSpan.FromMinutes(1) },
+        };
+
+        // Without a maximum age the columns are filled from the newest drill of this resource, and nothing is flagged.
+        var plain = query.Evaluate(resource, objectives, point, vault, null, new ProtectionStatusOptions { DrillHistory = history });
+        Assert.Equal((T0.AddDays(-10), TimeSpan.FromMinutes(7)), (plain.LastDrillTime!.Value, plain.LastDrillRto!.Value));
+        Assert.True(plain.InPolicy);
+
+        var withinMonth = query.Evaluate(resource, objectives, point, vault, null, new ProtectionStatusOptions { DrillHistory = history, DrillMaxAge = TimeSpan.FromDays(30) });
+        Assert.Empty(withinMonth.Gaps);
+
+        var withinWeek = query.Evaluate(resource, objectives, point, vault, null, new ProtectionStatusOptions { DrillHistory = history, DrillMaxAge = TimeSpan.FromDays(7) });
+        Assert.Equal(new[] { ProtectionGap.DrillOverdue }, withinWeek.Gaps);
+        Assert.False(withinWeek.InPolicy);
+
+        var never = query.Evaluate(resource, objectives, point, vault, null, new ProtectionStatusOptions { DrillHistory = Array.Empty<DrillHistoryRecord>(), DrillMaxAge = TimeSpan.FromDays(30) });
+        Assert.Null(never.LastDrillTime);
+        Assert.Equal(new[] { ProtectionGap.DrillOverdue }, never.Gaps);
+    }
+
+    [Fact]
     public async Task The_summary_counts_per_tier_and_per_gap()
     {
         var builder = new ProtectionSummaryBuilder();
