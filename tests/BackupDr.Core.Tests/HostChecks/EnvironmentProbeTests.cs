@@ -142,7 +142,7 @@ public sealed class EnvironmentProbeTests
         Assemblies = assemblies.Length > 0 ? assemblies : new[]
         {
             new LoadedAssemblyInfo { Name = "BackupDr.Core", Version = new Version(0, 1, 0, 0), Location = "/m/BackupDr/BackupDr.Core.dll", LoadContext = "Default" },
-            new LoadedAssemblyInfo { Name = "AWSSDK.Core", Version = Needed("AWSSDK.Core"), FileVersion = "4.0.102.17", Location = "/m/BackupDr/AWSSDK.Core.dll", LoadContext = "Default" },
+            new LoadedAssemblyInfo { Name = "AWSSDK.Core", Version = Needed("AWSSDK.Core"), FileVersion = "4.0.102.19", Location = "/m/BackupDr/AWSSDK.Core.dll", LoadContext = "Default" },
         },
         SandboxEndpointUrl = "http://127.0.0.1:4566",
     };
