@@ -74,7 +74,10 @@ namespace BackupDr.Core.Aws
         AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall);
     }
 
-    /// <summary>Clients over <see cref="AwsTransport"/>: one HTTP transport per service client set.</summary>
+    /// <summary>
+    /// Backup, RDS, STS and CloudWatch over our own <see cref="AwsTransport"/> (one per client set); EC2 over AWS's own SDK
+    /// (<see cref="SdkEc2Client"/>, made lazily), sharing the transport's retry policy and the call logger.
+    /// </summary>
     public sealed class AwsClientFactory : IAwsClientFactory
     {
         public static readonly AwsClientFactory Default = new AwsClientFactory();
@@ -82,20 +85,23 @@ namespace BackupDr.Core.Aws
         public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall)
         {
             var transport = new AwsTransport(context);
+            var ec2 = new SdkEc2Client(context, transport.RetryPolicy);
             if (onCall != null)
             {
                 transport.CallCompleted += onCall;
+                ec2.CallCompleted += onCall;
             }
 
             return new AwsClientSet(
                 context,
                 new BackupClient(transport),
                 new RdsClient(transport),
-                new Ec2Client(transport),
+                ec2,
                 new StsClient(transport),
                 new CloudWatchClient(transport),
                 ctx => Create(ctx, onCall),
-                transport);
+                transport,
+                ec2);
         }
     }
 }

@@ -5,13 +5,15 @@ using BackupDr.Core.Tests.Infrastructure;
 
 namespace BackupDr.Core.Tests.Ec2;
 
-public sealed class Ec2ClientWireTests
+public sealed class SdkEc2ClientWireTests
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
     private readonly StubHandler _stub = new();
 
-    private Ec2Client Client(int? pageSize = null) => new(Wire.Transport(_stub)) { PageSize = pageSize };
+    private readonly FakeClock _clock = new();
+
+    private SdkEc2Client Client(int? pageSize = null) => new(Wire.Context(), new RetryPolicy(() => 0.5), _stub, _clock) { PageSize = pageSize };
 
     private static string Answer(string action, string members) =>
         $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{Ns}\"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId>{members}</{action}Response>";
@@ -298,8 +300,16 @@ public sealed class Ec2ClientWireTests
         var id = await Client().CopySnapshotAsync("snap-src", "us-west-2", "dr copy", true, "alias/dr", CancellationToken.None);
 
         Assert.Equal("snap-copy1", id);
-        QueryAssert.Request(_stub.Requests.Single(), "ec2", Base("CopySnapshot",
-            ("Description", "dr copy"), ("Encrypted", "true"), ("KmsKeyId", "alias/dr"), ("SourceRegion", "us-west-2"), ("SourceSnapshotId", "snap-src")));
+        var sent = _stub.Requests.Single();
+
+        // AWSSDK.EC2 adds what EC2 needs for an encrypted cross-region copy: the destination region and a URL presigned for the source region.
+        var presigned = sent.FormValue("PresignedUrl");
+        Assert.NotNull(presigned);
+        Assert.StartsWith("https://ec2.us-west-2.amazonaws.com/", presigned);
+        Assert.Contains("X-Amz-Signature=", presigned);
+        QueryAssert.Request(sent, "ec2", Base("CopySnapshot",
+            ("Description", "dr copy"), ("DestinationRegion", "us-east-1"), ("Encrypted", "true"), ("KmsKeyId", "alias/dr"),
+            ("PresignedUrl", presigned!), ("SourceRegion", "us-west-2"), ("SourceSnapshotId", "snap-src")));
     }
 
     [Fact]

@@ -5,16 +5,16 @@ using BackupDr.Core.Tests.Infrastructure;
 
 namespace BackupDr.Core.Tests.Ec2;
 
-/// <summary>Ec2Client against moto_server. Every test tags what it makes with a unique value: the server is shared.</summary>
+/// <summary>SdkEc2Client (AWSSDK.EC2) against moto_server. Every test tags what it makes with a unique value: the server is shared.</summary>
 [Collection("Moto")]
-public sealed class Ec2ClientMotoTests
+public sealed class SdkEc2ClientMotoTests
 {
     /// <summary>One of moto's default AMIs (moto/ec2/resources/amis.json).</summary>
     private const string MotoAmi = "ami-12c6146b";
 
     private readonly MotoFixture _fixture;
 
-    public Ec2ClientMotoTests(MotoFixture fixture)
+    public SdkEc2ClientMotoTests(MotoFixture fixture)
     {
         _fixture = fixture;
     }
@@ -44,7 +44,7 @@ public sealed class Ec2ClientMotoTests
     public async Task Volume_create_describe_and_tags_round_trip()
     {
         using var transport = _fixture.Server.Transport();
-        var ec2 = new Ec2Client(transport);
+        using var ec2 = new SdkEc2Client(transport.Context);
         var ct = CancellationToken.None;
         var run = Unique("vol");
 
@@ -84,8 +84,8 @@ public sealed class Ec2ClientMotoTests
     {
         using var east = _fixture.Server.Transport();
         using var west = _fixture.Server.Transport("us-west-2");
-        var ec2 = new Ec2Client(east);
-        var ec2West = new Ec2Client(west);
+        using var ec2 = new SdkEc2Client(east.Context);
+        using var ec2West = new SdkEc2Client(west.Context);
         var ct = CancellationToken.None;
         var run = Unique("snap");
 
@@ -124,7 +124,7 @@ public sealed class Ec2ClientMotoTests
     public async Task DescribeInstances_by_id_and_filter_reads_instances_and_their_volumes()
     {
         using var transport = _fixture.Server.Transport();
-        var ec2 = new Ec2Client(transport);
+        using var ec2 = new SdkEc2Client(transport.Context);
         var ct = CancellationToken.None;
         var run = Unique("inst");
         var ids = await RunInstancesAsync(transport, run, count: 2);
@@ -154,8 +154,8 @@ public sealed class Ec2ClientMotoTests
     public async Task DescribeInstances_pages_over_reservations_with_PageSize()
     {
         using var transport = _fixture.Server.Transport();
-        var recorder = new RecordingTransport(transport);
-        var ec2 = new Ec2Client(recorder) { PageSize = 1 };
+        var recorder = new RecordingHandler();
+        using var ec2 = new SdkEc2Client(transport.Context, handler: recorder) { PageSize = 1 };
         var run = Unique("page");
         var launched = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -169,6 +169,7 @@ public sealed class Ec2ClientMotoTests
         Assert.Equal(launched, listed);
         Assert.Equal(3, recorder.Bodies.Count);
         Assert.All(recorder.Bodies, b => Assert.Contains("MaxResults=1", b));
+        Assert.All(recorder.Bodies, b => Assert.Contains("Action=DescribeInstances", b));
         Assert.DoesNotContain("NextToken=", recorder.Bodies[0]);
         Assert.Contains("NextToken=", recorder.Bodies[1]);
         Assert.Contains("NextToken=", recorder.Bodies[2]);
@@ -178,7 +179,7 @@ public sealed class Ec2ClientMotoTests
     public async Task Unknown_volume_and_snapshot_are_not_found_errors()
     {
         using var transport = _fixture.Server.Transport();
-        var ec2 = new Ec2Client(transport);
+        using var ec2 = new SdkEc2Client(transport.Context);
 
         var ex = await Assert.ThrowsAsync<AwsServiceException>(() => QueryAssert.ToListAsync(ec2.DescribeVolumesAsync(new[] { "vol-00000000" }, null, CancellationToken.None)));
         Assert.Equal("InvalidVolume.NotFound", ex.ErrorCode);
