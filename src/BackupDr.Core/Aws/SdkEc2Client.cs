@@ -227,13 +227,18 @@ namespace BackupDr.Core.Aws
             private static AmazonEC2Config Config(SdkEc2Client owner)
             {
                 var context = owner.Context;
-                var config = new AmazonEC2Config
+                var config = new AmazonEC2Config { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(context.Region) };
+
+                // A public endpoint stays the SDK's own: its presigned CopySnapshot URL must name the source region's
+                // endpoint, which a fixed ServiceURL would replace. Any other endpoint (-EndpointUrl, AWS_ENDPOINT_URL_EC2,
+                // AWS_ENDPOINT_URL, as AwsContext resolved it) becomes ServiceURL, signed for the context's region.
+                var endpoint = context.GetEndpoint(AwsService.Ec2);
+                if (!IsPublic(endpoint))
                 {
-                    // Region first: setting ServiceURL afterwards keeps the SDK from any region fallback (instance metadata).
-                    RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(context.Region),
-                };
-                config.ServiceURL = context.GetEndpoint(AwsService.Ec2).Uri.ToString();
-                config.AuthenticationRegion = context.Region;
+                    config.ServiceURL = endpoint.Uri.ToString();
+                    config.AuthenticationRegion = context.Region;
+                }
+
                 config.IgnoreConfiguredEndpointUrls = true;
                 config.MaxErrorRetry = 0;
                 config.RetryMode = RequestRetryMode.Standard;
@@ -246,6 +251,8 @@ namespace BackupDr.Core.Aws
 
                 return config;
             }
+
+            private static bool IsPublic(ResolvedEndpoint endpoint) => endpoint.Source.StartsWith("public ", StringComparison.Ordinal);
 
             /// <summary>
             /// One operation call: attempts under our <see cref="RetryPolicy"/> (classification, full-jitter backoff,

@@ -307,6 +307,7 @@ public sealed class SdkEc2ClientWireTests
         Assert.NotNull(presigned);
         Assert.StartsWith("https://ec2.us-west-2.amazonaws.com/", presigned);
         Assert.Contains("X-Amz-Signature=", presigned);
+        Assert.Contains("%2Fus-west-2%2Fec2%2Faws4_request", presigned);
         QueryAssert.Request(sent, "ec2", Base("CopySnapshot",
             ("Description", "dr copy"), ("DestinationRegion", "us-east-1"), ("Encrypted", "true"), ("KmsKeyId", "alias/dr"),
             ("PresignedUrl", presigned!), ("SourceRegion", "us-west-2"), ("SourceSnapshotId", "snap-src")));
