@@ -146,4 +146,17 @@ public sealed class SdkEc2ClientBehaviourTests
         Assert.Contains("/eu-west-2/ec2/aws4_request", sent.Header("Authorization"));
         Assert.Contains("app/BackupDr", sent.Header("User-Agent"));
     }
+
+    [Fact]
+    public void No_AWSSDK_type_appears_in_the_adapters_public_members_or_its_fields()
+    {
+        var type = typeof(SdkEc2Client);
+        var flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static;
+        var surface = type.GetMethods(flags).SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
+            .Concat(type.GetProperties(flags).Select(p => p.PropertyType))
+            .Concat(type.GetConstructors().SelectMany(c => c.GetParameters().Select(p => p.ParameterType)))
+            .Concat(type.GetFields(flags | System.Reflection.BindingFlags.NonPublic).Select(f => f.FieldType))
+            .SelectMany(t => t.IsGenericType ? t.GetGenericArguments().Append(t) : new[] { t });
+        Assert.DoesNotContain(surface, t => t.Assembly.GetName().Name == "AWSSDK.EC2");
+    }
 }
