@@ -159,4 +159,21 @@ public sealed class SdkEc2ClientBehaviourTests
             .SelectMany(t => t.IsGenericType ? t.GetGenericArguments().Append(t) : new[] { t });
         Assert.DoesNotContain(surface, t => t.Assembly.GetName().Name == "AWSSDK.EC2");
     }
+
+    [Fact]
+    public async Task A_skewed_clock_is_corrected_by_the_SDK_and_retried_once_at_once_by_our_policy()
+    {
+        // The SDK keeps its clock correction per endpoint for the process: this endpoint is used by no other test.
+        var serverTime = DateTime.UtcNow.AddHours(2);
+        _stub.Respond(HttpStatusCode.BadRequest, Error("RequestTimeTooSkewed", "req-skew"), "text/xml", new Dictionary<string, string> { ["Date"] = serverTime.ToString("R") });
+        _stub.Respond(HttpStatusCode.OK, Ok, "text/xml");
+        using var client = new SdkEc2Client(Wire.Context(endpoint: "http://127.0.0.1:2/skew-test"), new RetryPolicy(() => 0.5), _stub, _clock);
+
+        await QueryAssert.ToListAsync(client.DescribeVolumesAsync(null, null, CancellationToken.None));
+
+        Assert.Equal(2, _stub.Requests.Count);
+        Assert.Empty(_clock.Delays);
+        var signedAt = DateTime.ParseExact(_stub.Requests[1].Header("X-Amz-Date")!, "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.InRange((signedAt - serverTime).Duration(), TimeSpan.Zero, TimeSpan.FromMinutes(1));
+    }
 }
