@@ -44,8 +44,20 @@ namespace BackupDr.Commands
         /// <summary>The module-private AssemblyLoadContext on PowerShell 7 once made; null before, and on Windows PowerShell 5.1.</summary>
         public static object? Context => _context;
 
-        /// <inheritdoc />
-        public void OnImport() => Register();
+        /// <summary>
+        /// Also loads BackupDr.Core and the sandbox (no AWSSDK assembly: that waits for the first AWS call), so scripts can
+        /// name their types right after Import-Module.
+        /// </summary>
+        public void OnImport()
+        {
+            Register();
+            if (_alcType != null && Directory.Exists(_folder))
+            {
+                EnsureContext();
+                LoadPrivately("BackupDr.Core");
+                LoadPrivately("BackupDr.Sandbox");
+            }
+        }
 
         /// <summary>
         /// Keeps the handlers: a binary module cannot be unloaded, and code of this assembly may still run (a sandbox, a
@@ -206,7 +218,46 @@ namespace BackupDr.Commands
                 LoadedPrivately[name] = null;
                 var assembly = (Assembly?)_loadFromPath!.Invoke(_context, new object[] { path });
                 LoadedPrivately[name] = assembly;
+                if (assembly != null && name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase))
+                {
+                    AddTypeNames(assembly);
+                }
+
                 return assembly;
+            }
+        }
+
+        /// <summary>
+        /// PowerShell resolves type names ([BackupDr.Core.Model.BackupJob], -is, -as) only in the default context, to keep
+        /// type identity unambiguous; our types have one identity (there is one BackupDr.Core in the process), so each
+        /// public type of BackupDr.Core and the sandbox becomes a type accelerator under its own full name. Formatting needs
+        /// none of this (format.ps1xml matches type names as strings); exported types load no AWSSDK assembly.
+        /// </summary>
+        private static void AddTypeNames(Assembly assembly)
+        {
+            var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (add == null)
+            {
+                return;
+            }
+
+            Type[] types;
+            try
+            {
+                types = assembly.GetExportedTypes();
+            }
+            catch (ReflectionTypeLoadException ex)
+            {
+                types = Array.FindAll(ex.Types, t => t != null)!;
+            }
+
+            foreach (var type in types)
+            {
+                if (!type.IsGenericTypeDefinition && type.FullName != null)
+                {
+                    add.Invoke(null, new object[] { type.FullName, type });
+                }
             }
         }
 
