@@ -88,6 +88,13 @@ function Invoke-ChildPowerShell {
     return $LASTEXITCODE
 }
 
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+    ($line -replace '^\s*global-packages:\s*', '').Trim()
+}
+
 # Pester 5 (5.7.1 or later 5.x) from the module path, otherwise Pester 5.7.1 from NuGet (its package keeps
 # the module under tools/), restored through build/PesterDownload.csproj into the NuGet packages folder.
 function Resolve-Pester {
@@ -98,13 +105,7 @@ function Resolve-Pester {
 
     Write-Host "Pester $pesterVersion is not installed: restoring it from NuGet"
     Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterDownload.csproj'), "-p:PesterVersion=$pesterVersion", '-nologo')
-    $packages = $env:NUGET_PACKAGES
-    if (-not $packages) {
-        $line = & dotnet nuget locals global-packages --list
-        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
-        $packages = ($line -replace '^\s*global-packages:\s*', '').Trim()
-    }
-    $psd1 = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+    $psd1 = Join-Path (Get-NuGetPackagesFolder) "pester/$pesterVersion/tools/Pester.psd1"
     if (-not (Test-Path -LiteralPath $psd1)) { throw "Pester was restored but $psd1 is missing." }
     return $psd1
 }
@@ -196,6 +197,11 @@ if ($Test) {
     }
 
     $pesterPath = Resolve-Pester
+    # The isolation tests load AWSSDK.Core 3.7 (as older AWS.Tools ship it) next to BackupDr's AWSSDK.Core 4.
+    $sdk37 = Join-Path (Get-NuGetPackagesFolder) 'awssdk.core/3.7.501.1/lib'
+    if (-not (Test-Path -LiteralPath $sdk37)) {
+        Invoke-Native dotnet @('restore', (Join-Path $root 'build/AwsSdk37Download.csproj'), '-nologo')
+    }
     $nunit = Join-Path $resultsOut 'pester.xml'
     $code = Invoke-ChildPowerShell -Script (Join-Path $root 'tests/Pester/Invoke-PesterRun.ps1') -Arguments @(
         '-PesterPath', $pesterPath, '-ModulePath', (Join-Path $moduleOut 'BackupDr.psd1'), '-OutputPath', $nunit)
