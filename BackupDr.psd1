@@ -47,7 +47,7 @@
             Tags         = @('AWS', 'Backup', 'DisasterRecovery', 'DR', 'RDS', 'EC2', 'EBS', 'AWSBackup', 'RTO', 'RPO', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/backupdr/BackupDr'
             LicenseUri   = 'https://github.com/backupdr/BackupDr/blob/main/LICENSE'
-            ReleaseNotes = 'First release: AWS wire layer (Backup, RDS, EC2) on AWSSDK.Core with SigV4, retries and typed errors; local AWS sandbox; backup, job, wait, recovery point, restore, copy, tag and report cmdlets.'
+            ReleaseNotes = 'First release: backup, job, wait, recovery point, restore, copy, tag, vault, report, protection status, tier, drill and failover cmdlets over AWS Backup, RDS and EC2 (SigV4, retries, typed errors with stable ids); a local AWS sandbox; Test-DrEnvironment; offline completers; about_BackupDr. Dependencies (AWSSDK.Core and the rest) load into a module-private context, so BackupDr imports next to AWS.Tools or another AWSSDK.Core in either order; Import-Module loads no AWS assembly.'
         }
     }
 }

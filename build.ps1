@@ -88,6 +88,13 @@ function Invoke-ChildPowerShell {
     return $LASTEXITCODE
 }
 
+function Get-NuGetPackagesFolder {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+    ($line -replace '^\s*global-packages:\s*', '').Trim()
+}
+
 # Pester 5 (5.7.1 or later 5.x) from the module path, otherwise Pester 5.7.1 from NuGet (its package keeps
 # the module under tools/), restored through build/PesterDownload.csproj into the NuGet packages folder.
 function Resolve-Pester {
@@ -98,13 +105,7 @@ function Resolve-Pester {
 
     Write-Host "Pester $pesterVersion is not installed: restoring it from NuGet"
     Invoke-Native dotnet @('restore', (Join-Path $root 'build/PesterDownload.csproj'), "-p:PesterVersion=$pesterVersion", '-nologo')
-    $packages = $env:NUGET_PACKAGES
-    if (-not $packages) {
-        $line = & dotnet nuget locals global-packages --list
-        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
-        $packages = ($line -replace '^\s*global-packages:\s*', '').Trim()
-    }
-    $psd1 = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
+    $psd1 = Join-Path (Get-NuGetPackagesFolder) "pester/$pesterVersion/tools/Pester.psd1"
     if (-not (Test-Path -LiteralPath $psd1)) { throw "Pester was restored but $psd1 is missing." }
     return $psd1
 }
@@ -149,22 +150,29 @@ Invoke-Native dotnet @('publish', (Join-Path $root 'src/BackupDr.Commands/Backup
 
 # The module: the manifest and LICENSE, plus what publish produced (the assemblies of the dependency
 # closure, the format file and the help), without build-only files (.deps.json, .pdb, XML doc files).
+# The root keeps only what PowerShell must see (the RootModule, the format file, en-US help); every other
+# assembly (BackupDr.Core, the sandbox, AWSSDK.*, System.*, whatever a new package brings) goes to
+# dependencies/, where DependencyLoader loads it into the module's private load context.
 Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $moduleOut
 New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
 Copy-Item -LiteralPath $manifestPath -Destination $moduleOut
 Copy-Item -LiteralPath (Join-Path $root 'LICENSE') -Destination $moduleOut
+$publishRoot = (Get-Item -LiteralPath $publishOut).FullName
 Get-ChildItem -LiteralPath $publishOut -Recurse -File |
-    Where-Object { $_.Extension -notin '.pdb', '.json' -and -not ($_.Extension -eq '.xml' -and $_.DirectoryName -eq (Get-Item -LiteralPath $publishOut).FullName) } |
+    Where-Object { $_.Extension -notin '.pdb', '.json' -and -not ($_.Extension -eq '.xml' -and $_.DirectoryName -eq $publishRoot) } |
     ForEach-Object {
-        $relative = $_.FullName.Substring((Get-Item -LiteralPath $publishOut).FullName.Length).TrimStart('\', '/')
+        $relative = $_.FullName.Substring($publishRoot.Length).TrimStart('\', '/')
+        if ($_.Extension -eq '.dll' -and $relative -ne $manifest.RootModule) { $relative = Join-Path 'dependencies' $relative }
         $target = Join-Path $moduleOut $relative
         New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
         Copy-Item -LiteralPath $_.FullName -Destination $target
     }
-$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt', 'BackupDr.Core.dll', 'BackupDr.Sandbox.dll', 'AWSSDK.Core.dll', 'LICENSE')
+$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt', 'dependencies/BackupDr.Core.dll', 'dependencies/BackupDr.Sandbox.dll', 'dependencies/AWSSDK.Core.dll', 'LICENSE')
 $missing = @($required | Where-Object { -not (Test-Path -LiteralPath (Join-Path $moduleOut $_)) })
 if ($missing.Count -gt 0) { throw "The module layout in $moduleOut is incomplete; missing: $($missing -join ', ')" }
-if (Test-Path -LiteralPath (Join-Path $moduleOut 'System.Management.Automation.dll')) {
+$strays = @(Get-ChildItem -LiteralPath $moduleOut -Filter '*.dll' -File | Where-Object Name -ne $manifest.RootModule)
+if ($strays.Count -gt 0) { throw "Only $($manifest.RootModule) may sit in the module root (the rest belongs in dependencies/): $($strays.Name -join ', ')" }
+if (Get-ChildItem -LiteralPath $moduleOut -Recurse -Filter 'System.Management.Automation.dll') {
     throw 'System.Management.Automation.dll must not ship in the module (PowerShell provides it).'
 }
 Write-Host "Module laid out in $moduleOut (version $version)"
@@ -189,6 +197,11 @@ if ($Test) {
     }
 
     $pesterPath = Resolve-Pester
+    # The isolation tests load AWSSDK.Core 3.7 (as older AWS.Tools ship it) next to BackupDr's AWSSDK.Core 4.
+    $sdk37 = Join-Path (Get-NuGetPackagesFolder) 'awssdk.core/3.7.501.1/lib'
+    if (-not (Test-Path -LiteralPath $sdk37)) {
+        Invoke-Native dotnet @('restore', (Join-Path $root 'build/AwsSdk37Download.csproj'), '-nologo')
+    }
     $nunit = Join-Path $resultsOut 'pester.xml'
     $code = Invoke-ChildPowerShell -Script (Join-Path $root 'tests/Pester/Invoke-PesterRun.ps1') -Arguments @(
         '-PesterPath', $pesterPath, '-ModulePath', (Join-Path $moduleOut 'BackupDr.psd1'), '-OutputPath', $nunit)

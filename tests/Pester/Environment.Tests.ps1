@@ -102,19 +102,20 @@ Describe 'Test-DrEnvironment with no sandbox and no credentials' {
 }
 
 Describe 'Test-DrEnvironment after an older AWSSDK.Core was loaded' {
-    It 'reports AWSSDK.Core 3.7 as a conflicting assembly, with where it came from' -Skip:($null -eq $sdk37) -ForEach @(@{ Sdk37 = $sdk37 }) {
+    It 'names AWSSDK.Core 3.7 as isolated from BackupDr''s copy, not conflicting, and runs the AWS checks' -Skip:($null -eq $sdk37) -ForEach @(@{ Sdk37 = $sdk37 }) {
         $script = "Add-Type -Path '$Sdk37'; Import-Module '$module'; Test-DrEnvironment -Region us-east-1 -AccessKey AKIDEXAMPLE -SecretKey x -EndpointUrl http://127.0.0.1:9 | Select-Object Name, Passed, Detail, ErrorId | ConvertTo-Json"
         $r = Invoke-ChildPwsh $script
         $r.ExitCode | Should -Be 0 -Because $r.Err
         $checks = $r.Out | ConvertFrom-Json
         $conflict = $checks | Where-Object Name -eq 'Conflicting assemblies'
-        $conflict.Passed | Should -BeFalse
-        $conflict.ErrorId | Should -Be 'ConflictingAssembly'
-        $conflict.Detail | Should -Match 'AWSSDK\.Core 3\.3\.0\.0 \(file 3\.7\.'
+        $conflict.Passed | Should -BeTrue
+        $conflict.Detail | Should -Match "isolated from BackupDr's in the private load context 'BackupDr': AWSSDK\.Core 3\.7\."
         $conflict.Detail | Should -Match 'NuGet package cache'
-        # Finding pinned: with no isolation, BackupDr's own AWSSDK.Core 4 cannot load next to it, so the AWS checks
-        # collapse into one failed 'AWS SDK' check instead of throwing.
-        ($checks | Where-Object Name -eq 'AWS SDK').ErrorId | Should -Be 'AwsSdkLoadFailed'
+        ($checks | Where-Object Name -eq 'Module load context').Detail | Should -Match "BackupDr\.Core \S+ in the private load context 'BackupDr'"
+        # Before isolation BackupDr's own AWSSDK.Core 4 could not load next to 3.7 and the AWS checks collapsed into
+        # one failed 'AWS SDK' check (AwsSdkLoadFailed); now they run.
+        $checks | Where-Object Name -eq 'AWS SDK' | Should -BeNullOrEmpty
+        $checks | Where-Object Name -eq 'Region' | Should -Not -BeNullOrEmpty
     }
 }
 

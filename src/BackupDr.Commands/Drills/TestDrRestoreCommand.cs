@@ -26,7 +26,9 @@ namespace BackupDr.Commands
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private RestoreDrill? _drill;
         private DrillLedger? _ledger;
-        private DrTier? _tier;
+        // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
+        // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
+        private object? _tier;
 
         /// <summary>The resource to drill; binds from Get-DrResource by property name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ResourceSet)]
@@ -87,7 +89,7 @@ namespace BackupDr.Commands
                     NamePrefix = NamePrefix,
                     SelectionWindowDays = SelectionWindowDays,
                     Sample = Sample,
-                    Tier = _tier,
+                    Tier = (DrTier?)_tier,
                     KeepRestored = KeepRestored,
                     Timeout = Timeout,
                     Schedule = DrState.PollSchedule,
@@ -137,7 +139,7 @@ namespace BackupDr.Commands
                     var tags = Hashtables.ToStringMap(Tag, "Tag") ?? new Dictionary<string, string>(StringComparer.Ordinal);
                     if (_tier != null)
                     {
-                        tags["DrTier"] = _tier.Value.ToString();
+                        tags["DrTier"] = _tier.ToString()!;
                     }
 
                     var account = Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));

@@ -28,7 +28,11 @@ namespace BackupDr.Commands
         /// <summary>The tier whose RPO the lag must meet; default: the replica's DrTier tag.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(TierCompleter))]
-        public DrTier? Tier { get; set; }
+        public DrTier? Tier { get => (DrTier?)_tier; set => _tier = value; }
+
+        // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
+        // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
+        private object? _tier;
 
         /// <summary>Promote even when the lag exceeds the RPO, cannot be read, or no tier is known.</summary>
         [Parameter]

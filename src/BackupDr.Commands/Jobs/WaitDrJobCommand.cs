@@ -30,7 +30,11 @@ namespace BackupDr.Commands
         public string[] JobId { get; set; } = Array.Empty<string>();
 
         [Parameter(ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
-        public DrJobType JobType { get; set; } = DrJobType.Backup;
+        public DrJobType JobType { get => _jobType == null ? DrJobType.Backup : (DrJobType)_jobType; set => _jobType = value; }
+
+        // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
+        // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
+        private object? _jobType;
 
         protected override void ProcessRecord()
         {

@@ -17,7 +17,11 @@ namespace BackupDr.Commands
         /// <summary>The tier template: Gold (hourly, daily, weekly), Silver (daily, weekly) or Bronze (weekly).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(TierCompleter))]
-        public DrTier Tier { get; set; }
+        public DrTier Tier { get => _tier == null ? default : (DrTier)_tier; set => _tier = value; }
+
+        // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
+        // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
+        private object? _tier;
 
         /// <summary>The vault in -Region that every rule backs up into.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -41,12 +41,17 @@ namespace BackupDr.Commands
 
         /// <summary>Sets the Backup tag: hourly, daily or weekly.</summary>
         [Parameter]
-        public BackupFrequency? Frequency { get; set; }
+        public BackupFrequency? Frequency { get => (BackupFrequency?)_frequency; set => _frequency = value; }
 
         /// <summary>Sets the DrTier tag: Gold, Silver or Bronze.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(TierCompleter))]
-        public DrTier? Tier { get; set; }
+        public DrTier? Tier { get => (DrTier?)_tier; set => _tier = value; }
+
+        // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
+        // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
+        private object? _frequency;
+        private object? _tier;
 
         [Parameter]
         public Hashtable? Tag { get; set; }

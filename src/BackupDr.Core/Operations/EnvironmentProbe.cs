@@ -22,7 +22,7 @@ namespace BackupDr.Core.Operations
         public string? FileVersion { get; set; }
         public string? Location { get; set; }
 
-        /// <summary>The AssemblyLoadContext's name on PowerShell 7 ("Default"); null on Windows PowerShell 5.1.</summary>
+        /// <summary>The AssemblyLoadContext's name on PowerShell 7 ("Default", or BackupDr's private "BackupDr"); null on Windows PowerShell 5.1.</summary>
         public string? LoadContext { get; set; }
     }
 
@@ -146,10 +146,12 @@ namespace BackupDr.Core.Operations
                 parts.AddRange(copies.Select(a => $"{a.Name} {a.FileVersion ?? a.Version?.ToString()} in {ContextLabel(a.LoadContext)} from {Folder(a.Location)}"));
             }
 
-            var shared = host.Assemblies.Any(a => a.Name == "BackupDr.Core" && (a.LoadContext == null || a.LoadContext == "Default"));
-            var note = shared
-                ? " BackupDr's dependencies share the default context with every other module: another module's AWSSDK version collides with them (see 'Conflicting assemblies')."
-                : string.Empty;
+            var core = host.Assemblies.FirstOrDefault(a => a.Name == "BackupDr.Core");
+            var note = core == null || core.LoadContext == null
+                ? string.Empty
+                : IsPrivate(core.LoadContext)
+                    ? $" BackupDr's dependencies load into its private context '{core.LoadContext}': another module's AWSSDK version in the default context does not collide with them."
+                    : " BackupDr's dependencies share the default context with every other module: another module's AWSSDK version collides with them (see 'Conflicting assemblies').";
             return Pass(LoadContextCheck, string.Join("; ", parts) + "." + note);
         }
 
@@ -169,8 +171,15 @@ namespace BackupDr.Core.Operations
             }
 
             var needs = string.Join(", ", referenced.Select(r => $"{r.Key} {r.Value}"));
+            var isolated = host.Assemblies
+                .Where(a => referenced.ContainsKey(a.Name) && core != null && a.LoadContext != null && !string.Equals(a.LoadContext, core.LoadContext, StringComparison.Ordinal))
+                .Select(a => $"{a.Name} {a.FileVersion ?? a.Version?.ToString()} in {ContextLabel(a.LoadContext)}, likely brought by {LikelyOwner(a.Location, host.Modules)}")
+                .ToList();
+            var others = isolated.Count == 0
+                ? string.Empty
+                : $" Other copies, isolated from BackupDr's in {ContextLabel(core!.LoadContext)}: {string.Join("; ", isolated)}.";
             return conflicts.Count == 0
-                ? Pass(ConflictsCheck, $"No other version of the AWSSDK assemblies BackupDr uses is loaded ({needs}).")
+                ? Pass(ConflictsCheck, $"No other version of the AWSSDK assemblies BackupDr uses is loaded where BackupDr.Core loads them ({needs}).{others}")
                 : Fail(ConflictsCheck, string.Join("; ", conflicts) + ".", ConflictingAssemblyId);
         }
 
@@ -487,7 +496,12 @@ namespace BackupDr.Core.Operations
         }
 
         private static string ContextLabel(string? loadContext) =>
-            loadContext == null ? "the AppDomain (no load contexts on .NET Framework)" : $"load context '{loadContext}'";
+            loadContext == null ? "the AppDomain (no load contexts on .NET Framework)"
+            : IsPrivate(loadContext) ? $"the private load context '{loadContext}'"
+            : $"load context '{loadContext}'";
+
+        /// <summary>Any named context but the default one is private to the module that made it (BackupDr's is "BackupDr").</summary>
+        private static bool IsPrivate(string loadContext) => !string.Equals(loadContext, "Default", StringComparison.Ordinal);
 
         private static string Folder(string? location) => string.IsNullOrEmpty(location) ? "(no file)" : Path.GetDirectoryName(location) ?? location!;
 

@@ -331,6 +331,25 @@ public sealed class EnvironmentProbeTests
         Assert.True(Check(await Probe(Healthy(), Keys(), host), "Conflicting assemblies").Passed);
     }
 
+    [Fact]
+    public async Task The_load_context_check_says_the_dependencies_are_private_and_names_the_isolated_copy()
+    {
+        var host = Host("Core", "7.6.0",
+            new LoadedAssemblyInfo { Name = "BackupDr.Commands", Version = new Version(0, 1, 0, 0), Location = "/m/BackupDr/BackupDr.Commands.dll", LoadContext = "Default" },
+            new LoadedAssemblyInfo { Name = "BackupDr.Core", Version = new Version(0, 1, 0, 0), Location = "/m/BackupDr/dependencies/BackupDr.Core.dll", LoadContext = "BackupDr" },
+            new LoadedAssemblyInfo { Name = "AWSSDK.Core", Version = Needed("AWSSDK.Core"), FileVersion = "4.0.102.19", Location = "/m/BackupDr/dependencies/AWSSDK.Core.dll", LoadContext = "BackupDr" },
+            new LoadedAssemblyInfo { Name = "AWSSDK.Core", Version = new Version(3, 3, 0, 0), FileVersion = "3.7.501.1", LoadContext = "Default", Location = "/x/AWSSDK.Core.dll" });
+        var checks = await Probe(Healthy(), Keys(), host);
+
+        var context = Check(checks, "Module load context");
+        Assert.Contains("BackupDr.Core 0.1.0.0 in the private load context 'BackupDr' from /m/BackupDr/dependencies", context.Detail, StringComparison.Ordinal);
+        Assert.Contains("does not collide", context.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("share the default context", context.Detail, StringComparison.Ordinal);
+        var conflicts = Check(checks, "Conflicting assemblies");
+        Assert.True(conflicts.Passed);
+        Assert.Contains("isolated from BackupDr's in the private load context 'BackupDr': AWSSDK.Core 3.7.501.1 in load context 'Default'", conflicts.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Desktop", "5.1.19041.1", true)]
     [InlineData("Core", "7.4.6", true)]

@@ -1,0 +1,120 @@
+# Dependency isolation and import cost, in real PowerShell. Each scenario runs in a fresh child pwsh (a binary module
+# and a loaded AWSSDK.Core cannot be unloaded): AWSSDK.Core 3.7 (as older AWS.Tools ship it) loaded before BackupDr,
+# and after it; what Import-Module loads; where BackupDr's own copies live.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $module = (Resolve-Path (Get-BackupDrModulePath)).Path
+
+    # AWSSDK.Core 3.7.501.1 from the NuGet packages folder, restored through build/AwsSdk37Download.csproj if missing.
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $sdk37Dir = Join-Path $nuget 'awssdk.core/3.7.501.1/lib'
+    if (-not (Test-Path -LiteralPath $sdk37Dir)) {
+        & dotnet restore (Join-Path $RepoRoot 'build/AwsSdk37Download.csproj') -nologo | Out-Host
+    }
+    $sdk37 = @('net8.0', 'netcoreapp3.1', 'netstandard2.0') | ForEach-Object { Join-Path $sdk37Dir "$_/AWSSDK.Core.dll" } |
+        Where-Object { Test-Path -LiteralPath $_ } | Select-Object -First 1
+    if (-not $sdk37) { throw "AWSSDK.Core 3.7.501.1 is not in $nuget and could not be restored." }
+
+    # Runs a script in a fresh pwsh; its last output line is JSON.
+    function Invoke-Fresh([string] $Script) {
+        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        $prelude = "`$ErrorActionPreference = 'Stop'; function Get-Loaded { [AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { `$n = `$_.GetName(); [pscustomobject]@{ Name = `$n.Name; Version = `$n.Version.ToString(); Context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name; Location = `$_.Location } } }; "
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', ($prelude + $Script)) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        foreach ($k in @($psi.Environment.Keys)) { if ($k -like 'AWS_*') { $null = $psi.Environment.Remove($k) } }
+        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+        $p = [System.Diagnostics.Process]::Start($psi)
+        $stdout = $p.StandardOutput.ReadToEndAsync()
+        $stderr = $p.StandardError.ReadToEndAsync()
+        if (-not $p.WaitForExit(180000)) { $p.Kill(); throw 'the child pwsh did not finish in 180 s' }
+        $lines = @($stdout.Result -split "`r?`n" | Where-Object { $_.Trim() })
+        [pscustomobject]@{ ExitCode = $p.ExitCode; Err = $stderr.Result; Out = $stdout.Result; Json = $(if ($lines) { $lines[-1] | ConvertFrom-Json } ) }
+    }
+
+    $backup = "`$sb = Start-DrSandbox -JobDuration 0 -SeedPath '$SampleSeed'; `$job = Start-DrBackup -ResourceArn '$VolumeArn' -BackupVaultName Default -Confirm:`$false -Wait -Timeout 00:01:00; Stop-DrSandbox"
+}
+
+Describe 'Next to an older AWSSDK.Core' {
+    It 'AWSSDK.Core 3.7 loaded first, then Import-Module BackupDr: Start-DrBackup succeeds against the sandbox' {
+        $r = Invoke-Fresh ("Add-Type -Path '$sdk37'; Import-Module '$module'; $backup; " +
+            "`$env = @(Test-DrEnvironment -Region us-east-1 -AccessKey AKIDEXAMPLE -SecretKey x -EndpointUrl http://127.0.0.1:9); " +
+            "@{ Status = `$job.Status.ToString(); Type = `$job.GetType().FullName; Loaded = @(Get-Loaded | Where-Object Name -like 'AWSSDK.Core'); Checks = @(`$env | Select-Object Name, Passed, Detail, ErrorId) } | ConvertTo-Json -Depth 4 -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Status | Should -Be 'COMPLETED'
+        $r.Json.Type | Should -Be 'BackupDr.Core.Model.BackupJob'
+        # Two copies side by side: theirs in the default context, ours in BackupDr's private one.
+        $copies = @($r.Json.Loaded)
+        $copies | Should -HaveCount 2
+        ($copies | Where-Object Version -eq '3.3.0.0').Context | Should -Be 'Default'
+        ($copies | Where-Object Version -like '4.*').Context | Should -Be 'BackupDr'
+        ($copies | Where-Object Version -like '4.*').Location | Should -BeLike '*dependencies*AWSSDK.Core.dll'
+        $checks = $r.Json.Checks
+        ($checks | Where-Object Name -eq 'Conflicting assemblies').Passed | Should -BeTrue
+        ($checks | Where-Object Name -eq 'Conflicting assemblies').Detail | Should -Match "isolated from BackupDr's in the private load context 'BackupDr': AWSSDK\.Core 3\.7\.501\.1"
+        ($checks | Where-Object Name -eq 'Module load context').Detail | Should -Match "BackupDr\.Core \S+ in the private load context 'BackupDr'"
+        $checks | Where-Object Name -eq 'AWS SDK' | Should -BeNullOrEmpty -Because 'the AWS checks run instead of collapsing into AwsSdkLoadFailed'
+    }
+
+    It 'Import-Module BackupDr and a backup first, then AWSSDK.Core 3.7 loads and works, and BackupDr still does' {
+        $r = Invoke-Fresh ("Import-Module '$module'; $backup; `$first = `$job.Status.ToString(); Add-Type -Path '$sdk37'; " +
+            "`$cred = [Amazon.Runtime.BasicAWSCredentials]::new('AKIDOLDER', 'secret'); `$key = `$cred.GetCredentials().AccessKey; " +
+            "`$ver = [Amazon.Runtime.BasicAWSCredentials].Assembly.GetName().Version.ToString(); $backup; " +
+            "@{ First = `$first; Second = `$job.Status.ToString(); Key = `$key; Ver = `$ver } | ConvertTo-Json -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.First | Should -Be 'COMPLETED'
+        $r.Json.Key | Should -Be 'AKIDOLDER'
+        $r.Json.Ver | Should -Be '3.3.0.0' -Because 'the script sees the 3.7 SDK it loaded, not BackupDr''s'
+        $r.Json.Second | Should -Be 'COMPLETED'
+    }
+}
+
+Describe 'Import cost' {
+    It 'Import-Module loads no AWS assembly and nothing network-related; BackupDr.Core waits in the private context' {
+        $r = Invoke-Fresh ("`$before = @(Get-Loaded).Name; Import-Module '$module'; `$after = @(Get-Loaded); " +
+            "`$private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'BackupDr'; " +
+            "@{ Added = @(`$after | Where-Object { `$_.Name -notin `$before }); Private = @(`$private.Assemblies | ForEach-Object { `$_.GetName().Name }); Commands = (Get-Command -Module BackupDr).Count } | ConvertTo-Json -Depth 3 -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Commands | Should -BeGreaterThan 20
+        $added = @($r.Json.Added)
+        # Positive control: the scan sees what import loads (our own assemblies).
+        $added.Name | Should -Contain 'BackupDr.Commands'
+        @($added | Where-Object Name -like 'AWSSDK.*') | Should -BeNullOrEmpty
+        @($r.Json.Private | Where-Object { $_ -like 'AWSSDK.*' }) | Should -BeNullOrEmpty
+        @($added | Where-Object Name -match '^System\.Net\.') | Should -BeNullOrEmpty -Because 'import does no network I/O'
+        ($added | Where-Object Name -eq 'BackupDr.Commands').Context | Should -Be 'Default'
+        $own = @($added | Where-Object { $_.Name -like 'BackupDr.*' -and $_.Name -ne 'BackupDr.Commands' })
+        $own | ForEach-Object { $_.Context | Should -Be 'BackupDr' -Because "$($_.Name) belongs in the private context" }
+    }
+
+    It 'the first AWS cmdlet loads AWSSDK.Core, into the private context' {
+        $r = Invoke-Fresh ("Import-Module '$module'; `$sb = Start-DrSandbox -JobDuration 0 -SeedPath '$SampleSeed'; `$pre = @(Get-Loaded | Where-Object Name -like 'AWSSDK.*'); `$null = @(Get-DrBackupVault); Stop-DrSandbox; " +
+            "@{ Before = `$pre.Count; After = @(Get-Loaded | Where-Object Name -like 'AWSSDK.*') } | ConvertTo-Json -Depth 3 -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Before | Should -Be 0
+        $core = @($r.Json.After | Where-Object Name -eq 'AWSSDK.Core')
+        $core | Should -HaveCount 1
+        $core[0].Context | Should -Be 'BackupDr'
+    }
+}
+
+Describe 'Module layout' {
+    It 'the module root holds only BackupDr.Commands.dll; every other assembly is in dependencies/' {
+        $base = Split-Path -Parent $module
+        @(Get-ChildItem -LiteralPath $base -Filter '*.dll' -File).Name | Should -Be @('BackupDr.Commands.dll')
+        Join-Path $base 'dependencies/BackupDr.Core.dll' | Should -Exist
+        Join-Path $base 'dependencies/AWSSDK.Core.dll' | Should -Exist
+    }
+
+    It 'BackupDr types stay nameable in scripts ([BackupDr.Core.Model.BackupJob], -is) although they load privately' {
+        $r = Invoke-Fresh ("Import-Module '$module'; `$tier = Get-DrTier | Select-Object -First 1; " +
+            "@{ Gold = [BackupDr.Core.Operations.DrTier]::Gold.ToString(); Is = (`$tier -is [BackupDr.Core.Operations.DrTierObjectives]); Ctx = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([BackupDr.Core.Model.BackupJob].Assembly).Name; View = (`$tier | Format-Table | Out-String -Width 120) } | ConvertTo-Json -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Gold | Should -Be 'Gold'
+        $r.Json.Is | Should -BeTrue
+        $r.Json.Ctx | Should -Be 'BackupDr'
+        $r.Json.View | Should -Match 'Rpo'
+    }
+}
