@@ -84,12 +84,41 @@ namespace BackupDr.Sandbox
         }
     }
 
+    /// <summary>What a fault rule does to the calls it hits.</summary>
+    public enum SandboxFaultKind
+    {
+        /// <summary>Answer with Status and ErrorCode; the call does nothing.</summary>
+        Error,
+
+        /// <summary>Reset the connection before the call is handled: nothing was done, no answer.</summary>
+        Drop,
+
+        /// <summary>Handle the call (a start starts), then reset the connection: done, but the answer is lost.</summary>
+        DropAfter,
+
+        /// <summary>Wait Delay before handling the call and answering (longer than the client's per-attempt timeout, say).</summary>
+        Delay,
+    }
+
     /// <summary>
     /// A fault on request: the next Count calls of one operation (after Skip calls let through) fail with Status and
-    /// ErrorCode. Added with <see cref="SandboxServer.AddFault"/> or POST /_sandbox/faults; Reset removes them.
+    /// ErrorCode, lose their connection or are answered late (<see cref="Kind"/>). Added with
+    /// <see cref="SandboxServer.AddFault(string, int, int, string?, int, string?)"/> or POST /_sandbox/faults; Reset removes them.
     /// </summary>
     public sealed class SandboxFaultRule
     {
+        public SandboxFaultRule(string operation, int count, SandboxFaultKind kind, TimeSpan? delay = null, int skip = 0, string? service = null)
+            : this(operation, count, 503, null, skip, service)
+        {
+            if (kind == SandboxFaultKind.Delay && (delay == null || delay.Value <= TimeSpan.Zero || delay.Value > TimeSpan.FromMinutes(10)))
+            {
+                throw new ArgumentException("A Delay fault needs a delay above zero and at most 10 minutes.", nameof(delay));
+            }
+
+            Kind = kind;
+            Delay = kind == SandboxFaultKind.Delay ? delay!.Value : TimeSpan.Zero;
+        }
+
         public SandboxFaultRule(string operation, int count, int status = 503, string? errorCode = null, int skip = 0, string? service = null)
         {
             if (string.IsNullOrWhiteSpace(operation))
@@ -139,6 +168,12 @@ namespace BackupDr.Sandbox
 
         /// <summary>Failures injected so far.</summary>
         public int Fired { get; private set; }
+
+        /// <summary>Error (the default), Drop, DropAfter or Delay.</summary>
+        public SandboxFaultKind Kind { get; } = SandboxFaultKind.Error;
+
+        /// <summary>How late a Delay fault answers.</summary>
+        public TimeSpan Delay { get; }
 
         internal SandboxFaultRule Clone() => (SandboxFaultRule)MemberwiseClone();
 

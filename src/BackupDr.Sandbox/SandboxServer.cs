@@ -144,6 +144,22 @@ namespace BackupDr.Sandbox
             return rule;
         }
 
+        /// <summary>
+        /// Makes the next <paramref name="count"/> calls of an operation lose their connection (Drop: before the call is
+        /// handled; DropAfter: after it took effect) or be answered <paramref name="delay"/> late (Delay), after letting
+        /// <paramref name="skip"/> calls through; Error is <see cref="AddFault(string, int, int, string?, int, string?)"/> with 503.
+        /// </summary>
+        public SandboxFaultRule AddFault(string operation, int count, SandboxFaultKind kind, TimeSpan? delay = null, int skip = 0, string? service = null)
+        {
+            var rule = new SandboxFaultRule(operation, count, kind, delay, skip, service);
+            lock (Sync)
+            {
+                _faultRules.Add(rule);
+            }
+
+            return rule;
+        }
+
         /// <summary>Removes every fault rule.</summary>
         public void ClearFaults()
         {
@@ -302,6 +318,7 @@ namespace BackupDr.Sandbox
             var dialect = GuessDialect(request, null);
             string service = "unknown", operation = "unknown", region = "unknown", account = _options.DefaultAccountId;
             HttpResponseData response;
+            SandboxFaultRule? fault = null;
             try
             {
                 var auth = request.Header("Authorization");
@@ -342,13 +359,26 @@ namespace BackupDr.Sandbox
                     await Task.Delay(options.Latency).ConfigureAwait(false);
                 }
 
-                InjectFaults(service, operation, dialect, options);
-
-                lock (Sync)
+                fault = InjectFaults(service, operation, dialect, options);
+                if (fault?.Kind == SandboxFaultKind.Delay)
                 {
-                    var ctx = new CallContext(this, request, account, region, requestId, Now);
-                    JobEngine.Advance(ctx.World, ctx.Now, this);
-                    response = handler(ctx);
+                    await Task.Delay(fault.Delay).ConfigureAwait(false);
+                }
+
+                if (fault?.Kind == SandboxFaultKind.Drop)
+                {
+                    response = new HttpResponseData(0, Array.Empty<byte>(), "text/plain") { Abort = true };
+                }
+                else
+                {
+                    lock (Sync)
+                    {
+                        var ctx = new CallContext(this, request, account, region, requestId, Now);
+                        JobEngine.Advance(ctx.World, ctx.Now, this);
+                        response = handler(ctx);
+                    }
+
+                    response.Abort = fault?.Kind == SandboxFaultKind.DropAfter;
                 }
             }
             catch (SandboxError e)
@@ -362,7 +392,11 @@ namespace BackupDr.Sandbox
 
             response.Headers["x-amzn-RequestId"] = requestId;
             string? errorCode = null;
-            if (response.Status >= 300 && response.Headers.TryGetValue("x-amzn-ErrorType", out var et))
+            if (response.Abort)
+            {
+                errorCode = fault?.Kind == SandboxFaultKind.DropAfter ? "ResponseDropped" : "ConnectionDropped";
+            }
+            else if (response.Status >= 300 && response.Headers.TryGetValue("x-amzn-ErrorType", out var et))
             {
                 errorCode = et;
             }
@@ -381,7 +415,8 @@ namespace BackupDr.Sandbox
             return response;
         }
 
-        private void InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
+        /// <summary>Throws the error of an Error rule, ErrorRate or throttling; returns a Drop, DropAfter or Delay rule that fired.</summary>
+        private SandboxFaultRule? InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
         {
             SandboxFaultRule? fired = null;
             lock (Sync)
@@ -398,6 +433,11 @@ namespace BackupDr.Sandbox
 
             if (fired != null)
             {
+                if (fired.Kind != SandboxFaultKind.Error)
+                {
+                    return fired;
+                }
+
                 throw fired.ToError(dialect);
             }
 
@@ -436,6 +476,8 @@ namespace BackupDr.Sandbox
                     };
                 }
             }
+
+            return null;
         }
 
         private static Dialect GuessDialect(HttpRequestData request, string? service)
@@ -533,6 +575,8 @@ namespace BackupDr.Sandbox
                             w.WriteNumber("Skip", f.Skip);
                             w.WriteNumber("Status", f.Status);
                             w.Str("ErrorCode", f.ErrorCode);
+                            w.WriteString("Kind", f.Kind.ToString());
+                            w.WriteNumber("DelayMs", f.Delay.TotalMilliseconds);
                             w.WriteNumber("Fired", f.Fired);
                             w.WriteEndObject();
                         }
@@ -631,6 +675,8 @@ namespace BackupDr.Sandbox
             using var doc = JsonDocument.Parse(body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : body);
             string? operation = null, errorCode = null, service = null;
             int count = 1, status = 503, skip = 0;
+            var kind = SandboxFaultKind.Error;
+            double delayMs = 0;
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 switch (p.Name)
@@ -641,11 +687,27 @@ namespace BackupDr.Sandbox
                     case "ErrorCode": errorCode = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
                     case "Skip": skip = p.Value.GetInt32(); break;
                     case "Service": service = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
-                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service.");
+                    case "Kind":
+                        if (!Enum.TryParse(p.Value.GetString(), true, out kind) || !Enum.IsDefined(typeof(SandboxFaultKind), kind))
+                        {
+                            throw new ArgumentException($"Unknown fault Kind '{p.Value.GetString()}'. Known: Error, Drop, DropAfter, Delay.");
+                        }
+
+                        break;
+                    case "DelayMs": delayMs = p.Value.GetDouble(); break;
+                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service, Kind, DelayMs.");
                 }
             }
 
-            AddFault(operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}."), count, status, errorCode, skip, service);
+            var op = operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}.");
+            if (kind == SandboxFaultKind.Error)
+            {
+                AddFault(op, count, status, errorCode, skip, service);
+            }
+            else
+            {
+                AddFault(op, count, kind, kind == SandboxFaultKind.Delay ? TimeSpan.FromMilliseconds(delayMs) : (TimeSpan?)null, skip, service);
+            }
         }
 
         public void Stop() => _http?.Stop();

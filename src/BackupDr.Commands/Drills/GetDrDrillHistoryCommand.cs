@@ -28,11 +28,44 @@ namespace BackupDr.Commands
 
         protected override void ProcessRecord()
         {
-            var path = LedgerPath == null ? DrillLedger.DefaultPath : GetUnresolvedProviderPathFromPSPath(LedgerPath);
+            string path;
+            DrillLedger ledger;
+            DateTime? since;
             try
             {
-                var since = Since == null ? (DateTime?)null : SinceParser.Resolve(Since.Value, DateTime.UtcNow, "Since");
-                foreach (var record in new DrillHistoryQuery(new DrillLedger(path)).Read(ResourceArn, since))
+                path = LedgerPath == null ? DrillLedger.DefaultPath : FileSystemPaths.Resolve(this, LedgerPath, nameof(LedgerPath), "InvalidLedgerPath");
+                ledger = new DrillLedger(path);
+                var now = DateTime.UtcNow;
+                since = Since == null ? (DateTime?)null : SinceParser.Resolve(Since.Value, now, "Since");
+                if (since != null)
+                {
+                    // DrillHistorySinceInFuture regression: a -Since after now listed nothing, which reads as "no drills".
+                    SinceParser.EnsureNotInFuture(since.Value, now, "Since");
+                }
+            }
+            catch (DrException ex)
+            {
+                ThrowDrError(ex, ex.Value);
+                return;
+            }
+
+            try
+            {
+                if (ResourceArn != null)
+                {
+                    // DrillHistoryMalformedArn regression: an ARN no drill can have matched nothing, silently.
+                    ResourceArns.ValidateResourceArn(ResourceArn, "ResourceArn", null);
+                }
+            }
+            catch (DrException ex)
+            {
+                WriteDrError(ex, ResourceArn);
+                return;
+            }
+
+            try
+            {
+                foreach (var record in new DrillHistoryQuery(ledger).Read(ResourceArn, since))
                 {
                     WriteObject(record);
                 }

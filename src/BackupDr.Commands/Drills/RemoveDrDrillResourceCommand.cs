@@ -42,6 +42,17 @@ namespace BackupDr.Commands
                 return;
             }
 
+            try
+            {
+                // DrillIdAsksSts regression: a blank -DrillId was refused only after STS was asked for the account.
+                DrillResourceCleaner.Validate(DrillId, OlderThan);
+            }
+            catch (DrValidationException ex)
+            {
+                WriteDrError(ex, DrillId);
+                return;
+            }
+
             var cleaner = new DrillResourceCleaner(Clients.Rds, Clients.Ec2);
             var found = new List<DrillLeftover>();
             try

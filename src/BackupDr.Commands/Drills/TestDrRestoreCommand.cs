@@ -26,6 +26,8 @@ namespace BackupDr.Commands
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private RestoreDrill? _drill;
         private DrillLedger? _ledger;
+        private string? _junitPath;
+        private string? _htmlPath;
         // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
         // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
         private object? _tier;
@@ -101,7 +103,11 @@ namespace BackupDr.Commands
                     throw new DrValidationException("NoDrillTarget", "Tier", null, "Give resources to drill: pipe them from Get-DrResource, or pass -Tier or -Tag.");
                 }
 
-                _ledger = new DrillLedger(LedgerPath == null ? DrillLedger.DefaultPath : GetUnresolvedProviderPathFromPSPath(LedgerPath));
+                _ledger = new DrillLedger(LedgerPath == null ? DrillLedger.DefaultPath : FileSystemPaths.Resolve(this, LedgerPath, nameof(LedgerPath), "InvalidLedgerPath"));
+
+                // DrillReportPathIsFolder regression: the drill restored everything, then could not write its report.
+                _junitPath = JUnitPath == null ? null : ReportFile(JUnitPath, nameof(JUnitPath));
+                _htmlPath = HtmlPath == null ? null : ReportFile(HtmlPath, nameof(HtmlPath));
                 var clients = Clients;
                 _drill = new RestoreDrill(r => clients.ForRegion(r), Context.Region, options);
                 WriteVerbose($"Drill {_drill.DrillId}; ledger {_ledger.Path}.");
@@ -253,6 +259,21 @@ namespace BackupDr.Commands
             return done.Task;
         }
 
+        /// <summary>A report file of the drill: on the file system and not a folder (a missing folder is created when written).</summary>
+        private string ReportFile(string path, string parameterName)
+        {
+            var resolved = FileSystemPaths.Resolve(this, path, parameterName, "InvalidHtmlPath");
+            if (System.IO.Directory.Exists(resolved))
+            {
+                var message = $"-{parameterName} '{resolved}' is a folder; give the path of a file in it, e.g. '{System.IO.Path.Combine(resolved, parameterName == nameof(JUnitPath) ? "drill-results.xml" : "drill-report.html")}'. Nothing was sent.";
+                throw parameterName == nameof(JUnitPath)
+                    ? new DrValidationException("JUnitPathIsFolder", parameterName, resolved, message)
+                    : new DrValidationException("HtmlPathIsFolder", parameterName, resolved, message);
+            }
+
+            return resolved;
+        }
+
         private void WriteReports()
         {
             if (_results.Count == 0 && JUnitPath == null && HtmlPath == null)
@@ -262,16 +283,16 @@ namespace BackupDr.Commands
 
             try
             {
-                if (JUnitPath != null)
+                if (_junitPath != null)
                 {
-                    var path = GetUnresolvedProviderPathFromPSPath(JUnitPath);
+                    var path = _junitPath;
                     DrillReports.Write(path, DrillReports.JUnit(_results, DateTime.UtcNow));
                     WriteVerbose($"JUnit report: {path}");
                 }
 
-                if (HtmlPath != null)
+                if (_htmlPath != null)
                 {
-                    var path = GetUnresolvedProviderPathFromPSPath(HtmlPath);
+                    var path = _htmlPath;
                     DrillReports.Write(path, DrillReports.Html(_results, DateTime.UtcNow));
                     WriteVerbose($"HTML report: {path}");
                 }

@@ -119,6 +119,12 @@ namespace BackupDr.Commands
 
         private BackupJobFilter BuildFilter(DateTime now)
         {
+            // JobListingVaultNameSent regression: a name no vault can have was listed and described before it was refused.
+            if (BackupVaultName != null)
+            {
+                BackupStarter.ValidateVaultName(BackupVaultName, "BackupVaultName");
+            }
+
             var filter = new BackupJobFilter
             {
                 BackupVaultName = BackupVaultName,

@@ -52,6 +52,12 @@ namespace BackupDr.Commands
                     SinceParser.EnsureNotInFuture(since.Value, now, "Since");
                 }
 
+                if (BackupVaultName != null)
+                {
+                    // JobListingVaultNameSent regression: a name no vault can have was listed and described first.
+                    BackupStarter.ValidateVaultName(BackupVaultName, "BackupVaultName");
+                }
+
                 if (HtmlPath != null)
                 {
                     htmlPath = ResolveHtmlPath(HtmlPath);
@@ -129,14 +135,7 @@ namespace BackupDr.Commands
         /// <summary>The file-system path of -HtmlPath (relative to the current location); a path no provider can resolve is InvalidHtmlPath.</summary>
         private string ResolveHtmlPath(string path)
         {
-            try
-            {
-                return GetUnresolvedProviderPathFromPSPath(path);
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException || ex is PSInvalidOperationException)
-            {
-                throw new DrValidationException("InvalidHtmlPath", "HtmlPath", path, $"-HtmlPath '{path}' is not a file-system path: {ex.Message} Nothing was sent.", DrErrorKind.InvalidArgument, ex);
-            }
+            return FileSystemPaths.Resolve(this, path, "HtmlPath", "InvalidHtmlPath");
         }
     }
 }

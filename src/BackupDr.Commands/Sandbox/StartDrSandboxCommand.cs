@@ -73,18 +73,28 @@ namespace BackupDr.Commands
                 ThrottleBurst = ThrottleBurst,
                 FailureRate = FailureRate,
                 ErrorRate = ErrorRate,
-                SeedPath = SeedPath == null ? null : GetUnresolvedProviderPathFromPSPath(SeedPath),
             };
 
             try
             {
+                options.SeedPath = SeedPath == null ? null : FileSystemPaths.Resolve(this, SeedPath, nameof(SeedPath), "SandboxSeedNotFound", DrErrorKind.ObjectNotFound);
                 AwsContext.ValidateRegion(region, "-Region");
                 if (options.SeedPath != null && !File.Exists(options.SeedPath))
                 {
                     throw new DrValidationException("SandboxSeedNotFound", nameof(SeedPath), options.SeedPath, $"The seed file '{options.SeedPath}' does not exist.", DrErrorKind.ObjectNotFound);
                 }
 
-                options.Validate();
+                try
+                {
+                    options.Validate();
+                }
+                catch (ArgumentException ex)
+                {
+                    // SandboxOptionLeaksArgumentException regression: a negative -JobDuration or -Latency was a bare ArgumentException.
+                    var parameter = ex.ParamName ?? "JobDuration";
+                    throw new DrValidationException("InvalidSandboxOption", parameter, parameter == nameof(Latency) ? (object)Latency : JobDuration,
+                        $"-{parameter}: {ex.Message.Split(new[] { " (Parameter" }, StringSplitOptions.None)[0]} Nothing was started.", DrErrorKind.InvalidArgument, ex);
+                }
             }
             catch (Exception ex) when (ex is ArgumentException || ex is AwsConfigurationException || ex is DrException || ex is InvalidOperationException)
             {

@@ -123,11 +123,31 @@ namespace BackupDr.Commands
                 case InstanceSet:
                 case VolumeSet:
                 case DbSet:
+                    // TagIdentifierAsksSts regression: a DB identifier RDS cannot have is refused before STS is asked for the account.
+                    var dbIds = new List<string>();
+                    foreach (var d in ParameterSetName == DbSet ? DBInstanceIdentifier : Array.Empty<string>())
+                    {
+                        if (ResourceArns.IsValidRdsIdentifier(d))
+                        {
+                            dbIds.Add(d);
+                        }
+                        else
+                        {
+                            WriteDrError(new DrValidationException("InvalidDBInstanceIdentifier", "DBInstanceIdentifier", d,
+                                $"'{(d.Length > 70 ? d.Substring(0, 60) + "..." : d)}' is not an RDS DB instance identifier: 1 to 63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen. Nothing was sent."), d);
+                        }
+                    }
+
+                    if (ParameterSetName == DbSet && dbIds.Count == 0)
+                    {
+                        return Array.Empty<string>();
+                    }
+
                     // ARNs for ids need the account: asked of STS once, after validation.
                     var account = Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
                     return ParameterSetName == InstanceSet ? InstanceId.Select(i => ResourceArns.InstanceArn(region, account, i, partition))
                         : ParameterSetName == VolumeSet ? VolumeId.Select(v => ResourceArns.VolumeArn(region, account, v, partition))
-                        : DBInstanceIdentifier.Select(d => ResourceArns.DbArn(region, account, d, partition));
+                        : dbIds.Select(d => ResourceArns.DbArn(region, account, d, partition));
                 default:
                     return ResourceArn;
             }

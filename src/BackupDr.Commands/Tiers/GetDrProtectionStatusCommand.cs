@@ -21,6 +21,7 @@ namespace BackupDr.Commands
 
         private ProtectionStatusQuery? _query;
         private TierPolicy _policy = TierPolicy.Default;
+        private string? _ledgerPath;
         private ProtectionSummaryBuilder? _summary;
         private readonly List<string> _arnRegions = new List<string>();
 
@@ -100,6 +101,9 @@ namespace BackupDr.Commands
                 {
                     AwsContext.ValidateRegion(r, "-ReportRegion");
                 }
+
+                // LedgerPathIsFolder regression: a folder (or Env:\ path) was read as a ledger without drills.
+                _ledgerPath = LedgerPath == null ? DrillLedger.DefaultPath : new DrillLedger(FileSystemPaths.Resolve(this, LedgerPath, nameof(LedgerPath), "InvalidLedgerPath")).Path;
 
                 if (PolicyPath != null)
                 {
@@ -188,7 +192,7 @@ namespace BackupDr.Commands
             Policy = _policy,
             RequireVaultLock = RequireVaultLock,
             AccountId = account,
-            LedgerPath = LedgerPath == null ? DrillLedger.DefaultPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LedgerPath),
+            LedgerPath = _ledgerPath ?? DrillLedger.DefaultPath,
             DrillMaxAge = DrillMaxAgeDays == null ? (TimeSpan?)null : TimeSpan.FromDays(DrillMaxAgeDays.Value),
         };
 

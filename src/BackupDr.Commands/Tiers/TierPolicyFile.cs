@@ -104,14 +104,7 @@ namespace BackupDr.Commands
     {
         public static string Resolve(PSCmdlet cmdlet, string path)
         {
-            try
-            {
-                return cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-            }
-            catch (Exception ex) when (ex is ProviderNotFoundException || ex is System.Management.Automation.DriveNotFoundException || ex is NotSupportedException || ex is ArgumentException || ex is PSInvalidOperationException)
-            {
-                throw new DrValidationException("TierPolicyNotFound", "PolicyPath", path, $"-PolicyPath '{path}' is not a file-system path: {ex.Message} Nothing was sent.", DrErrorKind.ObjectNotFound, ex);
-            }
+            return FileSystemPaths.Resolve(cmdlet, path, "PolicyPath", "TierPolicyNotFound", DrErrorKind.ObjectNotFound);
         }
     }
 }

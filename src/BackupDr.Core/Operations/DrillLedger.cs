@@ -30,6 +30,14 @@ namespace BackupDr.Core.Operations
             }
 
             Path = System.IO.Path.GetFullPath(path);
+
+            // LedgerPathIsFolder regression: a drill ran its restores and only then failed to append (UnauthorizedAccessException),
+            // and Get-DrDrillHistory read a folder as an empty ledger.
+            if (Directory.Exists(Path))
+            {
+                throw new DrValidationException("InvalidLedgerPath", "LedgerPath", path,
+                    $"-LedgerPath '{path}' is a folder: give the path of a file in it, e.g. '{System.IO.Path.Combine(Path, "drills.jsonl")}'. Nothing was sent.");
+            }
         }
 
         public string Path { get; }

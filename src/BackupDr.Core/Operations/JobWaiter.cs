@@ -295,7 +295,9 @@ namespace BackupDr.Core.Operations
             var pacer = options.Pacer ?? new PollPacer(clock);
             var progress = options.Progress;
             var started = options.Started ?? clock.UtcNow;
-            var deadline = timeout == null ? (DateTime?)null : started + timeout.Value;
+            // HugeTimeoutLeaksArgumentOutOfRange regression: -Timeout ([TimeSpan]::MaxValue) overflowed the deadline; a
+            // timeout beyond the calendar is no limit.
+            var deadline = timeout == null || timeout.Value >= DateTime.MaxValue - started ? (DateTime?)null : started + timeout.Value;
             var total = jobs.Count;
             var done = 0;
             var lastErrors = new Dictionary<int, Exception>();

@@ -111,6 +111,13 @@ namespace BackupDr.Core.Operations
                 throw new DrValidationException("InvalidArgument", "DBInstanceIdentifier", id, "-DBInstanceIdentifier is required.");
             }
 
+            // FailoverIdentifierSent regression: an identifier RDS cannot have was sent to DescribeDBInstances first.
+            if (!ResourceArns.IsValidRdsIdentifier(id))
+            {
+                throw new DrValidationException("InvalidDBInstanceIdentifier", "DBInstanceIdentifier", id,
+                    $"'{(id!.Length > 70 ? id.Substring(0, 60) + "..." : id)}' is not an RDS DB instance identifier: 1 to 63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen. Nothing was sent.");
+            }
+
             var region = _rds.Context.Region;
             var replica = await DescribeAsync(id, cancellationToken).ConfigureAwait(false);
             var target = replica.DBInstanceArn ?? id;

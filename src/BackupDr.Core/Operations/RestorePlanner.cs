@@ -217,6 +217,30 @@ namespace BackupDr.Core.Operations
                 CheckName(overrides.TargetName, "TargetName", "-TargetName");
             }
 
+            // ConflictingMetadataSent regression: a setting given twice, differently, was refused only after the point was read.
+            foreach (var (value, key, parameter) in new[]
+            {
+                (overrides.AvailabilityZone, "AvailabilityZone", "AvailabilityZone"),
+                (overrides.InstanceClass, "DBInstanceClass", "InstanceClass"),
+                (overrides.SubnetGroupName, "DBSubnetGroupName", "SubnetGroupName"),
+                (overrides.VolumeType, "volumeType", "VolumeType"),
+            })
+            {
+                var fromMetadata = value == null ? null : Explicit(overrides.Metadata, key);
+                if (fromMetadata != null && !string.Equals(fromMetadata, value, StringComparison.Ordinal))
+                {
+                    throw new DrValidationException("ConflictingRestoreMetadata", parameter, value,
+                        $"-{parameter} '{value}' and -Metadata {key}='{fromMetadata}' disagree. Give one of them. Nothing was sent.");
+                }
+            }
+
+            // RestoreIamRoleArnSent regression: a role that is no IAM role ARN went to StartRestoreJob for AWS to refuse.
+            if (!string.IsNullOrEmpty(overrides.IamRoleArn) && (!Arn.TryParse(overrides.IamRoleArn, out var role) || role!.Service != "iam"))
+            {
+                throw new DrValidationException("InvalidIamRoleArn", "IamRoleArn", overrides.IamRoleArn,
+                    $"'{overrides.IamRoleArn}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME). Nothing was sent.");
+            }
+
             foreach (var key in new[] { RdsInstanceIdentifierKey, RdsClusterIdentifierKey })
             {
                 var fromMetadata = Explicit(overrides.Metadata, key);

@@ -67,6 +67,9 @@ namespace BackupDr.Sandbox.Http
         public int Status { get; }
         public byte[] Body { get; }
         public Dictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Close the connection (TCP reset) instead of answering: a dropped connection, for fault tests.</summary>
+        public bool Abort { get; set; }
     }
 
     /// <summary>
@@ -203,6 +206,13 @@ namespace BackupDr.Sandbox.Http
                         catch (Exception ex)
                         {
                             response = new HttpResponseData(500, Encoding.UTF8.GetBytes(ex.Message), "text/plain");
+                        }
+
+                        if (response.Abort)
+                        {
+                            // Reset rather than close politely, as a dropped connection looks to the client.
+                            client.LingerState = new LingerOption(true, 0);
+                            return;
                         }
 
                         await WriteAsync(stream, response, close).ConfigureAwait(false);
