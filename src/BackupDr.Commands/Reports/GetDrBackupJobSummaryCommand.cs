@@ -31,6 +31,7 @@ namespace BackupDr.Commands
 
         /// <summary>Only jobs of this AWS Backup resource type (EBS, EC2, RDS...).</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ResourceTypeCompleter))]
         [ValidateNotNullOrEmpty]
         public string? ResourceType { get; set; }
 
