@@ -195,7 +195,27 @@ Describe 'SSM Automation document examples/ssm/BackupDr-Report.automation.json' 
 
         It 'fails the step when the success rate is below MinimumSuccessRate' {
             $env:InputPayload = @{ AccountId = '123456789012'; Region = 'us-east-1'; SinceDays = '7'; MinimumSuccessRate = '0.95' } | ConvertTo-Json
-            { & ([scriptblock]::Create($script)) } | Should -Throw '*success rate 50.0 % in 123456789012/us-east-1*'
+            { & ([scriptblock]::Create($script)) } | Should -Throw '*success rate 50*in 123456789012/us-east-1*'
         }
+    }
+}
+
+Describe 'README Org-wide and multi-account block' {
+    It 'runs as written' {
+        $code = Get-MarkdownCodeBlock -Path (Join-Path $RepoRoot 'README.md') -Heading '## Org-wide and multi-account'
+        Push-Location $RepoRoot
+        try {
+            $out = @(& ([scriptblock]::Create($code)) -ErrorAction Stop)
+        }
+        finally {
+            Pop-Location
+            Stop-DrSandbox -ErrorAction SilentlyContinue
+        }
+
+        $accounts = @($out | Where-Object { $_ -is [BackupDr.Core.Operations.AccountBackupSummary] })
+        $accounts.AccountId | Should -Contain '111122223333'
+        $accounts.AccountId | Should -Contain '444455556666'
+        @($out | Where-Object { $_ -is [BackupDr.Core.Operations.BackupJobSummaryRow] }).Count | Should -Be 3
+        (Get-DrDefault).Origin | Should -Not -Be 'sandbox'
     }
 }
