@@ -20,7 +20,7 @@ namespace BackupDr.Sandbox.Api
         /// <summary>
         /// The backup jobs a ListBackupJobs with this ByAccountId reads: the caller's own (none given, or its own id);
         /// for an organization administrator, one member's jobs or, with '*', every member's merged by creation date.
-        /// Anything else is refused as AWS refuses it: AccessDeniedException.
+        /// '*' from any other account is refused: AccessDeniedException; another account's id matches none of its jobs.
         /// </summary>
         private static SortedJobList<BackupJob> BackupJobsVisibleTo(CallContext ctx, string? byAccountId)
         {
@@ -36,9 +36,15 @@ namespace BackupDr.Sandbox.Api
                 throw Invalid($"Invalid value '{byAccountId}' for accountId: it must be a 12-digit account id, or '*' from an AWS Organizations management account.");
             }
 
+            if (!org.IsAdministrator(ctx.AccountId) && byAccountId != "*")
+            {
+                // Another account's id from a standalone or member account filters the caller's own jobs: none match.
+                return new SortedJobList<BackupJob>();
+            }
+
             if (!org.IsAdministrator(ctx.AccountId))
             {
-                throw new SandboxError(403, "AccessDeniedException", $"Account {ctx.AccountId} is not the management account or a delegated administrator of an AWS Organization with cross-account monitoring: it can list only its own backup jobs (accountId '{byAccountId}' refused).");
+                throw new SandboxError(403, "AccessDeniedException", $"Account {ctx.AccountId} is not the management account or a delegated administrator of an AWS Organization with cross-account monitoring: it can list only its own backup jobs (accountId '*' refused).");
             }
 
             if (byAccountId != "*")

@@ -80,6 +80,9 @@ public sealed class OrgReportSandboxTests
         // Its own jobs it may list, by its own id or none.
         Assert.Equal(2, (await All(member.Backup.ListBackupJobsAsync(new BackupJobFilter { AccountId = Member }, Ct))).Count);
         Assert.Equal(Member, (await member.Sts.GetCallerIdentityAsync(Ct)).Account);
+
+        // Another account's id is a filter on its own jobs there: none, and nothing of the other account leaks.
+        Assert.Empty(await All(member.Backup.ListBackupJobsAsync(new BackupJobFilter { AccountId = Account }, Ct)));
     }
 
     [Fact]
