@@ -17,6 +17,7 @@
     CmdletsToExport      = @(
         'Copy-DrRecoveryPoint'
         'Get-DrBackupJob'
+        'Get-DrBackupJobSummary'
         'Get-DrBackupReport'
         'Get-DrBackupVault'
         'Get-DrDefault'

@@ -270,9 +270,24 @@ namespace BackupDr.Sandbox
             }
         }
 
-        /// <summary>Account of an access key id, per <see cref="SandboxOptions.AccountsByAccessKey"/>.</summary>
-        public string AccountFor(string accessKeyId) =>
-            _options.AccountsByAccessKey.TryGetValue(accessKeyId, out var acct) ? acct : _options.DefaultAccountId;
+        /// <summary>
+        /// Account of an access key id: a key STS AssumeRole handed out is the role's account, then
+        /// <see cref="SandboxOptions.AccountsByAccessKey"/>, then a key of 12 digits is that account id; else the default account.
+        /// </summary>
+        public string AccountFor(string accessKeyId)
+        {
+            if (World.Organization.TryAccountOfKey(accessKeyId, out var assumed))
+            {
+                return assumed;
+            }
+
+            if (_options.AccountsByAccessKey.TryGetValue(accessKeyId, out var acct))
+            {
+                return acct;
+            }
+
+            return Organization.IsAccountId(accessKeyId) ? accessKeyId : _options.DefaultAccountId;
+        }
 
         internal double NextRandom()
         {

@@ -44,7 +44,7 @@ namespace BackupDr.Sandbox
     /// Reads a seed document with Utf8JsonReader, one element at a time, remembering the line each element
     /// starts on so that a semantic error (unknown vault, bad state) is reported where it is.
     /// </summary>
-    internal sealed class Seeder
+    internal sealed partial class Seeder
     {
         private static readonly HashSet<string> JobStates = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -136,13 +136,19 @@ namespace BackupDr.Sandbox
                             ParseRegion(ref reader, parsed);
                         }
                     }
+                    else if (name == "organization" || name == "roles")
+                    {
+                        // Several accounts (Seeder.Accounts.cs).
+                        using var doc = JsonDocument.ParseValue(ref reader);
+                        parsed.Steps.Add(ParseAccounts(name!, line, doc.RootElement.Clone()));
+                    }
                     else if (name == "$schema" || name == "description")
                     {
                         reader.Skip();
                     }
                     else
                     {
-                        throw Fail(line, $"unknown top-level member '{name}' (expected 'regions').");
+                        throw Fail(line, $"unknown top-level member '{name}' (expected 'regions', 'organization' or 'roles').");
                     }
                 }
             }

@@ -62,7 +62,7 @@ public sealed class CmdletContractTests : IClassFixture<CommandsAssemblyFixture>
     public void The_assembly_has_the_cmdlets_of_the_design()
     {
         var names = _asm.Cmdlets.Select(c => c.Name).ToList();
-        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault", "Invoke-DrFailover", "New-DrBackupPlan", "Get-DrTier", "Get-DrProtectionStatus" })
+        foreach (var required in new[] { "Start-DrBackup", "Get-DrRecoveryPoint", "Restore-DrResource", "Set-DrBackupTag", "Get-DrBackupReport", "Get-DrBackupJob", "Wait-DrJob", "Copy-DrRecoveryPoint", "Start-DrSandbox", "Stop-DrSandbox", "Set-DrDefault", "Get-DrBackupVault", "New-DrBackupVault", "Invoke-DrFailover", "New-DrBackupPlan", "Get-DrTier", "Get-DrProtectionStatus", "Get-DrBackupJobSummary" })
         {
             Assert.Contains(required, names);
         }

@@ -129,6 +129,9 @@ namespace BackupDr.Core.Aws
 
         Task TagResourceAsync(string resourceArn, IDictionary<string, string> tags, CancellationToken cancellationToken);
         Task<IReadOnlyDictionary<string, string>> ListTagsAsync(string resourceArn, CancellationToken cancellationToken);
+
+        /// <summary>AWS's job counts per period, account, state, resource type and message category (BackupClient.Summaries.cs).</summary>
+        IAsyncEnumerable<BackupJobSummary> ListBackupJobSummariesAsync(BackupJobSummaryFilter filter, CancellationToken cancellationToken);
     }
 
     public sealed class CreateDbInstanceRequest

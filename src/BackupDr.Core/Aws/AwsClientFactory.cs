@@ -49,6 +49,18 @@ namespace BackupDr.Core.Aws
             }
         }
 
+        /// <summary>Clients for another context (another account's assumed role), disposed with this set.</summary>
+        public AwsClientSet ForContext(AwsContext context)
+        {
+            var set = _forRegion(context ?? throw new ArgumentNullException(nameof(context)));
+            lock (_regions)
+            {
+                _owned.Add(set);
+            }
+
+            return set;
+        }
+
         public void Dispose()
         {
             lock (_regions)

@@ -104,6 +104,23 @@ namespace BackupDr.Core.Aws
             return ctx;
         }
 
+        /// <summary>
+        /// The same region and endpoint rules with the temporary credentials of an assumed role (reports across
+        /// accounts with -AccountRole): calls made with it act as the role's account.
+        /// </summary>
+        public AwsContext WithAssumedRole(AssumedRoleCredentials role)
+        {
+            if (role == null)
+            {
+                throw new ArgumentNullException(nameof(role));
+            }
+
+            var key = role.AccessKeyId;
+            var secret = role.SecretAccessKey;
+            var token = role.SessionToken;
+            return new AwsContext(Region, RegionSource, Options, Environment, () => string.IsNullOrEmpty(token) ? (AWSCredentials)new BasicAWSCredentials(key, secret) : new SessionAWSCredentials(key, secret, token), $"role {role.RoleArn} (STS AssumeRole)");
+        }
+
         public static AwsContext Resolve(AwsContextOptions? options, IAwsEnvironment? environment = null)
         {
             options ??= new AwsContextOptions();

@@ -14,10 +14,27 @@ namespace BackupDr.Core.Aws
         public System.DateTimeOffset? ServerTime { get; set; }
     }
 
-    /// <summary>STS GetCallerIdentity, the one STS call BackupDr needs (query protocol, XML answer).</summary>
+    /// <summary>Temporary credentials from STS AssumeRole; the secret and token never leave Core.</summary>
+    public sealed class AssumedRoleCredentials
+    {
+        /// <summary>The role assumed.</summary>
+        public string RoleArn { get; set; } = string.Empty;
+        public string AccessKeyId { get; set; } = string.Empty;
+        internal string SecretAccessKey { get; set; } = string.Empty;
+        internal string SessionToken { get; set; } = string.Empty;
+        public System.DateTime? Expiration { get; set; }
+
+        /// <summary>arn:...:sts::ACCOUNT:assumed-role/NAME/SESSION.</summary>
+        public string? AssumedRoleArn { get; set; }
+    }
+
+    /// <summary>STS: GetCallerIdentity (who the credentials are) and AssumeRole (other accounts' roles); query protocol, XML answers.</summary>
     public interface IStsApi
     {
         Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken);
+
+        /// <summary>Credentials of <paramref name="roleArn"/> for one session (DurationSeconds 900-43200, default 3600).</summary>
+        Task<AssumedRoleCredentials> AssumeRoleAsync(string roleArn, string roleSessionName, int? durationSeconds, CancellationToken cancellationToken);
     }
 
     public sealed class StsClient : IStsApi
@@ -40,6 +57,40 @@ namespace BackupDr.Core.Aws
                 UserId = result?.Str("UserId"),
                 ServerTime = response.Headers.TryGetValue("Date", out var date)
                     && System.DateTimeOffset.TryParse(date, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : (System.DateTimeOffset?)null,
+            };
+        }
+
+        public async Task<AssumedRoleCredentials> AssumeRoleAsync(string roleArn, string roleSessionName, int? durationSeconds, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(roleArn))
+            {
+                throw new System.ArgumentException("RoleArn is required.", nameof(roleArn));
+            }
+
+            if (string.IsNullOrWhiteSpace(roleSessionName))
+            {
+                throw new System.ArgumentException("RoleSessionName is required.", nameof(roleSessionName));
+            }
+
+            var query = new QueryParams(AwsService.Sts, "AssumeRole").Add("RoleArn", roleArn).Add("RoleSessionName", roleSessionName).Add("DurationSeconds", durationSeconds);
+            var response = await _transport.SendAsync(query.ToRequest(), cancellationToken).ConfigureAwait(false);
+            var result = XmlRead.Parse(response.Body).Find("AssumeRoleResult");
+            var credentials = result?.Find("Credentials");
+            var keyId = credentials?.Str("AccessKeyId");
+            var secret = credentials?.Str("SecretAccessKey");
+            if (string.IsNullOrEmpty(keyId) || string.IsNullOrEmpty(secret))
+            {
+                throw new AwsServiceException(AwsService.Sts.Name, "AssumeRole", response.StatusCode, "MalformedResponse", "The AssumeRole answer carried no Credentials.", response.RequestId, _transport.Context.Region);
+            }
+
+            return new AssumedRoleCredentials
+            {
+                RoleArn = roleArn,
+                AccessKeyId = keyId!,
+                SecretAccessKey = secret!,
+                SessionToken = credentials!.Str("SessionToken") ?? string.Empty,
+                Expiration = credentials!.Date("Expiration"),
+                AssumedRoleArn = result!.Find("AssumedRoleUser")?.Str("Arn"),
             };
         }
     }

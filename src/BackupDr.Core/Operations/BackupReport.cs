@@ -23,6 +23,9 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Region the job ran in.</summary>
         public string Region { get; set; } = string.Empty;
+
+        /// <summary>Account the job ran in (reports across accounts; else null).</summary>
+        public string? AccountId { get; set; }
     }
 
     /// <summary>Backup state of one resource: its last success and how old it is (what RPO compliance looks at).</summary>
@@ -70,6 +73,9 @@ namespace BackupDr.Core.Operations
 
         /// <summary>The original exception, for the error record's inner exception.</summary>
         public Exception? Exception { get; set; }
+
+        /// <summary>The account of the unit that failed (reports across accounts); null for the caller's own or '*'.</summary>
+        public string? AccountId { get; set; }
     }
 
     /// <summary>Get-DrBackupReport's result: aggregated counts over every job in the window, never the jobs themselves.</summary>
@@ -122,5 +128,8 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Things the reader must know (e.g. AWS keeps only 30 days of job history).</summary>
         public IReadOnlyList<string> Warnings { get; set; } = Array.Empty<string>();
+
+        /// <summary>Per account, with -AccountId (AccountReportFanOut); empty for a one-account report.</summary>
+        public IReadOnlyList<AccountBackupSummary> Accounts { get; set; } = Array.Empty<AccountBackupSummary>();
     }
 }

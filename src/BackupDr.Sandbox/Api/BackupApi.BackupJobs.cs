@@ -198,7 +198,11 @@ namespace BackupDr.Sandbox.Api
             }
 
             var now = ctx.Now;
-            return ListJobs(ctx, st.BackupJobs, "BackupJobs", "bj", createdBefore, createdAfter, j =>
+
+            // ByAccountId: a member's jobs, or '*' for the organization (BackupApi.Accounts.cs).
+            var visible = BackupJobsVisibleTo(ctx, byAccount);
+            byAccount = byAccount == "*" ? null : byAccount;
+            return ListJobs(ctx, visible, "BackupJobs", "bj", createdBefore, createdAfter, j =>
                 (byResource == null || j.ResourceArn == byResource)
                 && (byState == null || j.StateAt(now) == byState)
                 && (byVault == null || j.VaultName == byVault)

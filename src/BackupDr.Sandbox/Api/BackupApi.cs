@@ -43,6 +43,7 @@ namespace BackupDr.Sandbox.Api
             Add("GET", "/copy-jobs/{}", "DescribeCopyJob", DescribeCopyJob);
             Add("POST", "/tags/{}", "TagResource", TagResource);
             Add("GET", "/tags/{}", "ListTags", ListTags);
+            Add("GET", "/audit/backup-job-summaries", "ListBackupJobSummaries", ListBackupJobSummaries);
         }
 
         private delegate HttpResponseData Handler(CallContext ctx, string[] args, JsonElement body);

@@ -137,6 +137,9 @@ namespace BackupDr.Sandbox.State
 
         public readonly List<JobBase> Active = new List<JobBase>();
 
+        /// <summary>The organization and roles (State/Accounts.cs).</summary>
+        public readonly Organization Organization = new Organization();
+
         /// <summary>Read replicas being promoted (status 'modifying'), ended by JobEngine.AdvancePromotions.</summary>
         public readonly List<(RegionState State, DbInstance Db)> Promotions = new List<(RegionState State, DbInstance Db)>();
 
@@ -180,6 +183,7 @@ namespace BackupDr.Sandbox.State
             _regions.Clear();
             Active.Clear();
             Promotions.Clear();
+            Organization.Clear();
         }
 
         public static string Iso(DateTime d) => d.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

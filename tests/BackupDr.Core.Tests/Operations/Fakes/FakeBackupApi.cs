@@ -110,4 +110,5 @@ public sealed class FakeBackupApi : CallRecorder, IBackupApi
     public IAsyncEnumerable<ProtectedResource> ListProtectedResourcesAsync(CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<ProtectedResource>>("ListProtectedResources");
     public Task TagResourceAsync(string resourceArn, IDictionary<string, string> tags, CancellationToken cancellationToken) => Unscripted<Task>("TagResource");
     public Task<IReadOnlyDictionary<string, string>> ListTagsAsync(string resourceArn, CancellationToken cancellationToken) => Unscripted<Task<IReadOnlyDictionary<string, string>>>("ListTags");
+    public IAsyncEnumerable<BackupJobSummary> ListBackupJobSummariesAsync(BackupJobSummaryFilter filter, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<BackupJobSummary>>("ListBackupJobSummaries");
 }
