@@ -144,6 +144,36 @@ namespace BackupDr.Sandbox
             return rule;
         }
 
+        /// <summary>Adds a fault rule made by hand (for example one with <see cref="SandboxFaultRule.AfterEffect"/> set).</summary>
+        public SandboxFaultRule AddFault(SandboxFaultRule rule)
+        {
+            if (rule == null)
+            {
+                throw new ArgumentNullException(nameof(rule));
+            }
+
+            lock (Sync)
+            {
+                _faultRules.Add(rule);
+            }
+
+            return rule;
+        }
+
+        /// <summary>
+        /// The backup jobs the sandbox holds (every account and region, oldest first): what a test counts duplicates in,
+        /// independent of any client's listing.
+        /// </summary>
+        public IReadOnlyList<SandboxBackupJobInfo> BackupJobs()
+        {
+            lock (Sync)
+            {
+                return World.All.SelectMany(st => st.BackupJobs.Items)
+                    .Select(j => new SandboxBackupJobInfo(j.Id, j.AccountId, j.Region, j.ResourceArn, j.VaultName, j.IdempotencyToken, j.CreationDate))
+                    .ToList();
+            }
+        }
+
         /// <summary>Removes every fault rule.</summary>
         public void ClearFaults()
         {
@@ -350,6 +380,19 @@ namespace BackupDr.Sandbox
                     JobEngine.Advance(ctx.World, ctx.Now, this);
                     response = handler(ctx);
                 }
+
+                // A lost answer: the call took effect, but the caller hears an error (or a timeout), as when a connection
+                // drops after AWS acted. What a retry must survive without doing the work twice.
+                var lost = LoseAnswer(service, operation);
+                if (lost != null)
+                {
+                    if (lost.AfterEffectDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(lost.AfterEffectDelay).ConfigureAwait(false);
+                    }
+
+                    throw lost.ToError(dialect);
+                }
             }
             catch (SandboxError e)
             {
@@ -381,6 +424,22 @@ namespace BackupDr.Sandbox
             return response;
         }
 
+        private SandboxFaultRule? LoseAnswer(string service, string operation)
+        {
+            lock (Sync)
+            {
+                foreach (var rule in _faultRules)
+                {
+                    if (rule.AfterEffect && rule.TryFire(service, operation))
+                    {
+                        return rule;
+                    }
+                }
+            }
+
+            return null;
+        }
+
         private void InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
         {
             SandboxFaultRule? fired = null;
@@ -388,7 +447,7 @@ namespace BackupDr.Sandbox
             {
                 foreach (var rule in _faultRules)
                 {
-                    if (rule.TryFire(service, operation))
+                    if (!rule.AfterEffect && rule.TryFire(service, operation))
                     {
                         fired = rule;
                         break;
@@ -532,6 +591,7 @@ namespace BackupDr.Sandbox
                             w.WriteNumber("Remaining", f.Remaining);
                             w.WriteNumber("Skip", f.Skip);
                             w.WriteNumber("Status", f.Status);
+                            w.WriteBoolean("AfterEffect", f.AfterEffect);
                             w.Str("ErrorCode", f.ErrorCode);
                             w.WriteNumber("Fired", f.Fired);
                             w.WriteEndObject();
@@ -631,6 +691,7 @@ namespace BackupDr.Sandbox
             using var doc = JsonDocument.Parse(body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : body);
             string? operation = null, errorCode = null, service = null;
             int count = 1, status = 503, skip = 0;
+            var afterEffect = false;
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 switch (p.Name)
@@ -641,11 +702,13 @@ namespace BackupDr.Sandbox
                     case "ErrorCode": errorCode = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
                     case "Skip": skip = p.Value.GetInt32(); break;
                     case "Service": service = p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.GetString(); break;
-                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service.");
+                    case "AfterEffect": afterEffect = p.Value.GetBoolean(); break;
+                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service, AfterEffect.");
                 }
             }
 
-            AddFault(operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}."), count, status, errorCode, skip, service);
+            var rule = new SandboxFaultRule(operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}."), count, status, errorCode, skip, service) { AfterEffect = afterEffect };
+            AddFault(rule);
         }
 
         public void Stop() => _http?.Stop();

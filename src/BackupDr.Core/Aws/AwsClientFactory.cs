@@ -74,14 +74,27 @@ namespace BackupDr.Core.Aws
         AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall);
     }
 
-    /// <summary>Clients over <see cref="AwsTransport"/>: one HTTP transport per service client set.</summary>
+    /// <summary>
+    /// Clients over <see cref="AwsTransport"/>: one HTTP transport per service client set. The transports pace
+    /// themselves with the context's session rates, else the factory's, else rates shared by one Create and its regions.
+    /// </summary>
     public sealed class AwsClientFactory : IAwsClientFactory
     {
         public static readonly AwsClientFactory Default = new AwsClientFactory();
 
-        public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall)
+        private readonly AdaptiveRateLimiters? _rateLimiters;
+
+        public AwsClientFactory(AdaptiveRateLimiters? rateLimiters = null)
         {
-            var transport = new AwsTransport(context);
+            _rateLimiters = rateLimiters;
+        }
+
+        public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall) =>
+            Create(context, onCall, context?.RateLimiters ?? _rateLimiters ?? new AdaptiveRateLimiters());
+
+        private AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall, AdaptiveRateLimiters rates)
+        {
+            var transport = new AwsTransport(context, rateLimiters: context.RateLimiters ?? rates);
             if (onCall != null)
             {
                 transport.CallCompleted += onCall;
@@ -94,7 +107,7 @@ namespace BackupDr.Core.Aws
                 new Ec2Client(transport),
                 new StsClient(transport),
                 new CloudWatchClient(transport),
-                ctx => Create(ctx, onCall),
+                ctx => Create(ctx, onCall, rates),
                 transport);
         }
     }
