@@ -25,6 +25,7 @@ namespace BackupDr.Core.Aws
         private DateTime _lastIncrease;
         private DateTime _firstSuccess;
         private double _step;
+        private bool _slowStart;
         private long _throttles;
         private long _cuts;
 
@@ -115,7 +116,12 @@ namespace BackupDr.Core.Aws
                     var seconds = (now - _lastIncrease).TotalSeconds;
                     if (seconds > 0)
                     {
-                        _rate = Math.Min(_settings.MaxRate, _rate + (_step * Math.Min(seconds, 1.0)));
+                        // Right after the first throttle the service's rate is only guessed (a burst says little), so the
+                        // rate grows fast until the next throttle finds the ceiling; from then on it creeps (additive).
+                        var grown = _slowStart
+                            ? _rate * Math.Pow(_settings.SlowStartGrowthPerSecond, Math.Min(seconds, 1.0))
+                            : _rate + (_step * Math.Min(seconds, 1.0));
+                        _rate = Math.Min(_settings.MaxRate, grown);
                         _lastIncrease = now;
                     }
                 }
@@ -143,9 +149,10 @@ namespace BackupDr.Core.Aws
                 // The accepted rate over the last second (or since the first success, if that is more recent, but over
                 // no less than a quarter second so a first burst does not read as a huge rate).
                 var since = _firstSuccess == default ? now : (now - _firstSuccess < Window ? _firstSuccess : now - Window);
-                var span = Math.Max(0.25, (now - since).TotalSeconds);
-                var accepted = _successes.Count / span;
+                var span = Math.Max(0.1, (now - since).TotalSeconds);
+                var accepted = _successes.Count == 0 ? _settings.UnknownRate : _successes.Count / span;
                 var basis = _engaged ? Math.Min(_rate, Math.Max(accepted, _settings.MinRate)) : accepted;
+                _slowStart = !_engaged;
                 _rate = Math.Max(_settings.MinRate, Math.Min(_settings.MaxRate, basis * _settings.DecreaseFactor));
                 _step = Math.Max(_settings.MinRate, _rate * _settings.IncreasePerSecond);
                 if (!_engaged)
@@ -180,6 +187,12 @@ namespace BackupDr.Core.Aws
 
         /// <summary>Additive increase: per second of successful calls the rate grows by this fraction of the rate set at the last cut.</summary>
         public double IncreasePerSecond { get; set; } = 0.1;
+
+        /// <summary>After the first throttle, until the next one: the rate multiplies by this much per second of successes.</summary>
+        public double SlowStartGrowthPerSecond { get; set; } = 4.0;
+
+        /// <summary>The rate assumed when a throttle comes before any call of the operation succeeded lately.</summary>
+        public double UnknownRate { get; set; } = 5.0;
 
         /// <summary>Throttles within this long of a cut do not cut again (they were sent before it).</summary>
         public TimeSpan CoolDown { get; set; } = TimeSpan.FromMilliseconds(400);
