@@ -175,6 +175,15 @@ namespace BackupDr.Sandbox
         /// <summary>How late a Delay fault answers.</summary>
         public TimeSpan Delay { get; }
 
+        /// <summary>
+        /// True: the call is carried out first and only its answer is replaced by the error (a lost answer: AWS acted,
+        /// the caller never heard). False (the default): the call fails before it has any effect.
+        /// </summary>
+        public bool AfterEffect { get; set; }
+
+        /// <summary>With <see cref="AfterEffect"/>: how long the lost answer takes (beyond a client's per-attempt timeout, it reads as no answer).</summary>
+        public TimeSpan AfterEffectDelay { get; set; }
+
         internal SandboxFaultRule Clone() => (SandboxFaultRule)MemberwiseClone();
 
         /// <summary>Called under the server's lock for every AWS call; true when this call must fail.</summary>
@@ -203,6 +212,29 @@ namespace BackupDr.Sandbox
                 : dialect == Protocol.Dialect.Ec2 ? "InternalError" : "InternalFailure");
             return new Protocol.SandboxError(Status, code, $"Injected by a sandbox fault rule on {Operation} ({Remaining} left).", sender: Status < 500);
         }
+    }
+
+    /// <summary>One backup job as the sandbox holds it, for counting what was really started.</summary>
+    public sealed class SandboxBackupJobInfo
+    {
+        public SandboxBackupJobInfo(string jobId, string accountId, string region, string resourceArn, string backupVaultName, string? idempotencyToken, DateTime creationDate)
+        {
+            JobId = jobId;
+            AccountId = accountId;
+            Region = region;
+            ResourceArn = resourceArn;
+            BackupVaultName = backupVaultName;
+            IdempotencyToken = idempotencyToken;
+            CreationDate = creationDate;
+        }
+
+        public string JobId { get; }
+        public string AccountId { get; }
+        public string Region { get; }
+        public string ResourceArn { get; }
+        public string BackupVaultName { get; }
+        public string? IdempotencyToken { get; }
+        public DateTime CreationDate { get; }
     }
 
     /// <summary>One AWS call the sandbox answered (control endpoints are not logged).</summary>

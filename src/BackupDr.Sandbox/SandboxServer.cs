@@ -144,6 +144,22 @@ namespace BackupDr.Sandbox
             return rule;
         }
 
+        /// <summary>Adds a fault rule made by hand (for example one with <see cref="SandboxFaultRule.AfterEffect"/> set).</summary>
+        public SandboxFaultRule AddFault(SandboxFaultRule rule)
+        {
+            if (rule == null)
+            {
+                throw new ArgumentNullException(nameof(rule));
+            }
+
+            lock (Sync)
+            {
+                _faultRules.Add(rule);
+            }
+
+            return rule;
+        }
+
         /// <summary>
         /// Makes the next <paramref name="count"/> calls of an operation lose their connection (Drop: before the call is
         /// handled; DropAfter: after it took effect) or be answered <paramref name="delay"/> late (Delay), after letting
@@ -158,6 +174,20 @@ namespace BackupDr.Sandbox
             }
 
             return rule;
+        }
+
+        /// <summary>
+        /// The backup jobs the sandbox holds (every account and region, oldest first): what a test counts duplicates in,
+        /// independent of any client's listing.
+        /// </summary>
+        public IReadOnlyList<SandboxBackupJobInfo> BackupJobs()
+        {
+            lock (Sync)
+            {
+                return World.All.SelectMany(st => st.BackupJobs.Items)
+                    .Select(j => new SandboxBackupJobInfo(j.Id, j.AccountId, j.Region, j.ResourceArn, j.VaultName, j.IdempotencyToken, j.CreationDate))
+                    .ToList();
+            }
         }
 
         /// <summary>Removes every fault rule.</summary>
@@ -395,6 +425,19 @@ namespace BackupDr.Sandbox
 
                     response.Abort = fault?.Kind == SandboxFaultKind.DropAfter;
                 }
+
+                // A lost answer: the call took effect, but the caller hears an error (or a timeout), as when a connection
+                // drops after AWS acted. What a retry must survive without doing the work twice.
+                var lost = LoseAnswer(service, operation);
+                if (lost != null)
+                {
+                    if (lost.AfterEffectDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(lost.AfterEffectDelay).ConfigureAwait(false);
+                    }
+
+                    throw lost.ToError(dialect);
+                }
             }
             catch (SandboxError e)
             {
@@ -430,6 +473,22 @@ namespace BackupDr.Sandbox
             return response;
         }
 
+        private SandboxFaultRule? LoseAnswer(string service, string operation)
+        {
+            lock (Sync)
+            {
+                foreach (var rule in _faultRules)
+                {
+                    if (rule.AfterEffect && rule.TryFire(service, operation))
+                    {
+                        return rule;
+                    }
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Throws the error of an Error rule, ErrorRate or throttling; returns a Drop, DropAfter or Delay rule that fired.</summary>
         private SandboxFaultRule? InjectFaults(string service, string operation, Dialect dialect, SandboxOptions options)
         {
@@ -438,7 +497,7 @@ namespace BackupDr.Sandbox
             {
                 foreach (var rule in _faultRules)
                 {
-                    if (rule.TryFire(service, operation))
+                    if (!rule.AfterEffect && rule.TryFire(service, operation))
                     {
                         fired = rule;
                         break;
@@ -589,6 +648,7 @@ namespace BackupDr.Sandbox
                             w.WriteNumber("Remaining", f.Remaining);
                             w.WriteNumber("Skip", f.Skip);
                             w.WriteNumber("Status", f.Status);
+                            w.WriteBoolean("AfterEffect", f.AfterEffect);
                             w.Str("ErrorCode", f.ErrorCode);
                             w.WriteString("Kind", f.Kind.ToString());
                             w.WriteNumber("DelayMs", f.Delay.TotalMilliseconds);
@@ -692,6 +752,7 @@ namespace BackupDr.Sandbox
             int count = 1, status = 503, skip = 0;
             var kind = SandboxFaultKind.Error;
             double delayMs = 0;
+            var afterEffect = false;
             foreach (var p in doc.RootElement.EnumerateObject())
             {
                 switch (p.Name)
@@ -710,14 +771,15 @@ namespace BackupDr.Sandbox
 
                         break;
                     case "DelayMs": delayMs = p.Value.GetDouble(); break;
-                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service, Kind, DelayMs.");
+                    case "AfterEffect": afterEffect = p.Value.GetBoolean(); break;
+                    default: throw new ArgumentException($"Unknown fault field '{p.Name}'. Known: Operation, Count, Status, ErrorCode, Skip, Service, Kind, DelayMs, AfterEffect.");
                 }
             }
 
             var op = operation ?? throw new ArgumentException("A fault needs an Operation, e.g. {\"Operation\":\"DescribeBackupJob\",\"Count\":10}.");
             if (kind == SandboxFaultKind.Error)
             {
-                AddFault(op, count, status, errorCode, skip, service);
+                AddFault(new SandboxFaultRule(op, count, status, errorCode, skip, service) { AfterEffect = afterEffect });
             }
             else
             {

@@ -2,6 +2,9 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
 
@@ -9,14 +12,20 @@ namespace BackupDr.Commands
 {
     /// <summary>
     /// Starts on-demand AWS Backup jobs for resources (EBS volumes, EC2 instances, RDS instances, Aurora
-    /// clusters, ...), optionally waits for them and copies the recovery points to a DR region.
+    /// clusters, ...), optionally waits for them and copies the recovery points to a DR region. Starts run in
+    /// parallel (-ThrottleLimit at once) and are written as they finish; the client paces itself when AWS throttles.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "DrBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(BackupJob), typeof(CopyJob))]
     public sealed class StartDrBackupCommand : DrStartJobCmdlet
     {
+        /// <summary>The default of -ThrottleLimit: starts in flight at once.</summary>
+        public const int DefaultThrottleLimit = 10;
+
         private readonly List<(BackupStartPlan Plan, BackupJob Job)> _started = new List<(BackupStartPlan, BackupJob)>();
         private Dictionary<string, string>? _recoveryPointTags;
+        private ThrottledPipeline? _fanOut;
+        private int _startedCount;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Arn")]
@@ -66,6 +75,11 @@ namespace BackupDr.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? CopyToVault { get; set; }
+
+        /// <summary>How many starts run at once (1-64, default 10); 1 starts one after the other.</summary>
+        [Parameter]
+        [ValidateRange(1, BoundedParallel.MaxLimit)]
+        public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
 
         protected override void BeginProcessing()
         {
@@ -134,35 +148,93 @@ namespace BackupDr.Commands
                     continue;
                 }
 
+                var backup = Clients.Backup;
+                _fanOut ??= new ThrottledPipeline(ThrottleLimit);
+                var fanOut = _fanOut;
+                Run(ct => fanOut.StartAsync(itemCt => StartOneAsync(backup, plan, itemCt), ct));
+            }
+        }
+
+        /// <summary>One start on a worker: its outcome is posted to the pipeline thread; a failure is an error record and the rest go on.</summary>
+        private async Task StartOneAsync(IBackupApi backup, BackupStartPlan plan, CancellationToken cancellationToken)
+        {
+            BackupStartResult result;
+            try
+            {
+                result = await BackupStarter.StartAsync(backup, plan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (AwsConfigurationException ex)
+            {
+                // No usable credentials (found at first signing): no other start can succeed, so one terminating error.
+                Post(() => ThrowDrError(ex, ex.Value));
+                return;
+            }
+            catch (Exception ex)
+            {
+                Post(() => WriteDrError(ex, plan.Resource.Text));
+                return;
+            }
+
+            Post(() => Started(plan, result));
+        }
+
+        private void Started(BackupStartPlan plan, BackupStartResult result)
+        {
+            _startedCount++;
+            var job = result.Job;
+            if (result.DescribeError != null)
+            {
+                // The job exists in AWS: emit what is known rather than lose it.
+                WriteWarning($"Backup job {job.JobId} of {plan.Resource.Text} was started, but reading it back failed ({result.DescribeError.Message}). It is written as the start answered it (state {job.State}); check it with Get-DrBackupJob -JobId {job.JobId}.");
+            }
+
+            if (Wait || plan.CopyDestinationVaultArn != null)
+            {
+                _started.Add((plan, job));
+                TrackJob(job);
+            }
+            else
+            {
+                WriteObject(job);
+            }
+        }
+
+        /// <summary>Ctrl+C: say how many backups were started and how many starts were cut off with an unknown outcome.</summary>
+        protected override void OnStopping()
+        {
+            var inFlight = _fanOut?.InFlight ?? 0;
+            if (_startedCount > 0 || inFlight > 0)
+            {
+                var written = Wait || CopyToRegion != null || CopyToVault != null ? "kept running in AWS" : "written above";
+                var text = $"Stopped: {_startedCount} backup job(s) were started by this call ({written})"
+                    + (inFlight > 0 ? $"; {inFlight} start(s) were in flight and may have started too" : string.Empty)
+                    + ". Running the same command again today starts no second backup of those resources: the same idempotency tokens return the jobs already started.";
                 try
                 {
-                    var result = Run(ct => BackupStarter.StartAsync(Clients.Backup, plan, ct));
-                    var job = result.Job;
-                    if (result.DescribeError != null)
-                    {
-                        // The job exists in AWS: emit what is known rather than lose it.
-                        WriteWarning($"Backup job {job.JobId} of {plan.Resource.Text} was started, but reading it back failed ({result.DescribeError.Message}). It is written as the start answered it (state {job.State}); check it with Get-DrBackupJob -JobId {job.JobId}.");
-                    }
-
-                    if (Wait || plan.CopyDestinationVaultArn != null)
-                    {
-                        _started.Add((plan, job));
-                        TrackJob(job);
-                    }
-                    else
-                    {
-                        WriteObject(job);
-                    }
+                    // After Ctrl+C PowerShell refuses stream writes: the warning goes to the host (console, transcript).
+                    Host?.UI?.WriteWarningLine(text);
                 }
-                catch (Exception ex) when (!(ex is PipelineStoppedException))
+                catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException || ex is System.Management.Automation.Host.HostException)
                 {
-                    WriteDrError(ex, plan.Resource.Text);
                 }
             }
+
+            base.OnStopping();
         }
 
         protected override void EndProcessing()
         {
+            if (_fanOut != null)
+            {
+                var fanOut = _fanOut;
+                Run(ct => fanOut.WhenAllAsync(ct));
+                FlushPosted();
+            }
+
             if (_started.Count == 0)
             {
                 return;
@@ -211,6 +283,16 @@ namespace BackupDr.Commands
             }
 
             WaitForJobs(copies, "Copy");
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _fanOut?.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

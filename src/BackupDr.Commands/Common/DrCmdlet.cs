@@ -31,8 +31,10 @@ namespace BackupDr.Commands
     public abstract class DrCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly ConcurrentQueue<Action> _pending = new ConcurrentQueue<Action>();
         private BlockingCollection<Action>? _queue;
         private DrRunspaceState? _state;
+        private int _pipelineThread;
 
         /// <summary>Cancelled by Ctrl+C (StopProcessing).</summary>
         protected CancellationToken CancellationToken => _cancellation.Token;
@@ -56,6 +58,7 @@ namespace BackupDr.Commands
         /// </summary>
         protected T Run<T>(Func<CancellationToken, Task<T>> work)
         {
+            _pipelineThread = Thread.CurrentThread.ManagedThreadId;
             BeforeRun();
             var queue = new BlockingCollection<Action>();
             var previous = _queue;
@@ -76,6 +79,7 @@ namespace BackupDr.Commands
 
                 try
                 {
+                    FlushPosted();
                     foreach (var action in queue.GetConsumingEnumerable())
                     {
                         try
@@ -88,6 +92,8 @@ namespace BackupDr.Commands
                             // (a drill deletes what it restored) before the cmdlet and its clients are disposed.
                         }
                     }
+
+                    FlushPosted();
                 }
                 catch
                 {
@@ -151,13 +157,17 @@ namespace BackupDr.Commands
             });
         }
 
-        /// <summary>Queues an action for the pipeline thread; runs it at once when already on it.</summary>
+        /// <summary>
+        /// Queues an action for the pipeline thread; runs it at once when already on it. Work still running between two
+        /// <see cref="Run{T}"/> calls (bounded parallel work fed from ProcessRecord) posts into a holding queue that the
+        /// next Run, or <see cref="FlushPosted"/>, replays on the pipeline thread.
+        /// </summary>
         protected void Post(Action action)
         {
             var queue = _queue;
             if (queue == null || queue.IsAddingCompleted)
             {
-                action();
+                PostOutsideRun(action);
                 return;
             }
 
@@ -167,7 +177,34 @@ namespace BackupDr.Commands
             }
             catch (InvalidOperationException)
             {
+                PostOutsideRun(action);
+            }
+        }
+
+        /// <summary>Replays, on the pipeline thread, what other threads posted while no Run was pumping.</summary>
+        protected void FlushPosted()
+        {
+            while (_pending.TryDequeue(out var action))
+            {
+                try
+                {
+                    action();
+                }
+                catch (PipelineStoppedException) when (_cancellation.IsCancellationRequested)
+                {
+                }
+            }
+        }
+
+        private void PostOutsideRun(Action action)
+        {
+            if (_pipelineThread == 0 || Thread.CurrentThread.ManagedThreadId == _pipelineThread)
+            {
                 action();
+            }
+            else
+            {
+                _pending.Enqueue(action);
             }
         }
 

@@ -3,6 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
 
@@ -11,7 +14,8 @@ namespace BackupDr.Commands
     /// <summary>
     /// Sets the tags backup plans select on (Backup = hourly|daily|weekly, DrTier = Gold|Silver|Bronze)
     /// and any other tags on EC2 instances, EBS volumes, RDS instances and Aurora clusters. AWS tag
-    /// rules are checked before anything is sent, only differences are sent, and -WhatIf shows them.
+    /// rules are checked before anything is sent, only differences are sent, and -WhatIf shows them. Resources
+    /// are tagged in parallel (-ThrottleLimit at once), each written as it finishes.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "DrBackupTag", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ArnSet)]
     [OutputType(typeof(TagChangeResult))]
@@ -64,6 +68,13 @@ namespace BackupDr.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>How many resources are read and tagged at once (1-64, default 10); 1 tags one after the other.</summary>
+        [Parameter]
+        [ValidateRange(1, BoundedParallel.MaxLimit)]
+        public int ThrottleLimit { get; set; } = 10;
+
+        private ThrottledPipeline? _fanOut;
+
         protected override void BeginProcessing()
         {
             if (Frequency == null && Tier == null && Tag == null && Remove == null)
@@ -88,30 +99,102 @@ namespace BackupDr.Commands
 
             foreach (var arnText in Targets())
             {
+                Arn arn;
                 try
                 {
-                    var arn = ResourceArns.ValidateResourceArn(arnText, ParameterSetName == ArnSet ? "ResourceArn" : ParameterSetName.Substring(2), Context.Region);
-                    var tagging = new ResourceTagger(Clients.Ec2, Clients.Rds);
-                    var plan = Run(ct => tagging.PlanAsync(arn, set, Remove, ct));
-                    if (!plan.Diff.HasChanges)
-                    {
-                        WriteVerbose($"{arn.Text}: tags already as asked; nothing sent.");
-                    }
-                    else if (ShouldProcess(arn.Text, $"Set tags ({Describe(plan.Diff)})"))
-                    {
-                        plan = Run(ct => tagging.ApplyAsync(plan, ct));
-                    }
-
-                    if (PassThru)
-                    {
-                        WriteObject(plan);
-                    }
+                    arn = ResourceArns.ValidateResourceArn(arnText, ParameterSetName == ArnSet ? "ResourceArn" : ParameterSetName.Substring(2), Context.Region);
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {
                     WriteDrError(ex, arnText);
+                    continue;
+                }
+
+                var tagging = new ResourceTagger(Clients.Ec2, Clients.Rds);
+                var remove = Remove;
+                _fanOut ??= new ThrottledPipeline(ThrottleLimit);
+                var fanOut = _fanOut;
+                Run(ct => fanOut.StartAsync(itemCt => TagOneAsync(tagging, arn, set, remove, itemCt), ct));
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_fanOut != null)
+            {
+                var fanOut = _fanOut;
+                Run(ct => fanOut.WhenAllAsync(ct));
+                FlushPosted();
+            }
+        }
+
+        /// <summary>
+        /// One resource on a worker: read its tags, ask ShouldProcess on the pipeline thread (the question names the
+        /// difference), apply, and post the outcome; a failure is an error record and the rest go on.
+        /// </summary>
+        private async Task TagOneAsync(ResourceTagger tagging, Arn arn, IDictionary<string, string> set, string[]? remove, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var plan = await tagging.PlanAsync(arn, set, remove, cancellationToken).ConfigureAwait(false);
+                if (!plan.Diff.HasChanges)
+                {
+                    Post(() => WriteVerbose($"{arn.Text}: tags already as asked; nothing sent."));
+                }
+                else if (await AskAsync(arn.Text, $"Set tags ({Describe(plan.Diff)})", cancellationToken).ConfigureAwait(false))
+                {
+                    plan = await tagging.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (PassThru)
+                {
+                    Post(() => WriteObject(plan));
                 }
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (AwsConfigurationException ex)
+            {
+                Post(() => ThrowDrError(ex, ex.Value));
+            }
+            catch (Exception ex)
+            {
+                Post(() => WriteDrError(ex, arn.Text));
+            }
+        }
+
+        /// <summary>ShouldProcess asked on the pipeline thread (where -Confirm can prompt), awaited by the worker.</summary>
+        private async Task<bool> AskAsync(string target, string action, CancellationToken cancellationToken)
+        {
+            var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => answer.TrySetCanceled()))
+            {
+                Post(() =>
+                {
+                    try
+                    {
+                        answer.TrySetResult(ShouldProcess(target, action));
+                    }
+                    catch (Exception ex)
+                    {
+                        answer.TrySetException(ex);
+                        throw;
+                    }
+                });
+                return await answer.Task.ConfigureAwait(false);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _fanOut?.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
 
         private IEnumerable<string> Targets()

@@ -88,16 +88,27 @@ namespace BackupDr.Core.Aws
 
     /// <summary>
     /// Backup, RDS, STS and CloudWatch over our own <see cref="AwsTransport"/> (one per client set); EC2 over AWS's own SDK
-    /// (<see cref="SdkEc2Client"/>, made lazily), sharing the transport's retry policy and the call logger.
+    /// (<see cref="SdkEc2Client"/>, made lazily), sharing the transport's retry policy and the call logger. The transports pace
+    /// themselves with the context's session rates, else the factory's, else rates shared by one Create and its regions.
     /// </summary>
     public sealed class AwsClientFactory : IAwsClientFactory
     {
         public static readonly AwsClientFactory Default = new AwsClientFactory();
 
-        public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall)
+        private readonly AdaptiveRateLimiters? _rateLimiters;
+
+        public AwsClientFactory(AdaptiveRateLimiters? rateLimiters = null)
         {
-            var transport = new AwsTransport(context);
-            var ec2 = new SdkEc2Client(context, transport.RetryPolicy);
+            _rateLimiters = rateLimiters;
+        }
+
+        public AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall) =>
+            Create(context, onCall, context?.RateLimiters ?? _rateLimiters ?? new AdaptiveRateLimiters());
+
+        private AwsClientSet Create(AwsContext context, Action<AwsCallRecord>? onCall, AdaptiveRateLimiters rates)
+        {
+            var transport = new AwsTransport(context, rateLimiters: context.RateLimiters ?? rates);
+            var ec2 = new SdkEc2Client(context, transport.RetryPolicy, rateLimiters: transport.RateLimiters);
             if (onCall != null)
             {
                 transport.CallCompleted += onCall;
@@ -111,7 +122,7 @@ namespace BackupDr.Core.Aws
                 ec2,
                 new StsClient(transport),
                 new CloudWatchClient(transport),
-                ctx => Create(ctx, onCall),
+                ctx => Create(ctx, onCall, rates),
                 transport,
                 ec2);
         }

@@ -91,6 +91,9 @@ namespace BackupDr.Core.Aws
 
         public ResolvedEndpoint GetEndpoint(AwsService service) => _endpoints[service];
 
+        /// <summary>The adaptive rates of the session this context was resolved in (shared by every client made for it); null outside a session.</summary>
+        public AdaptiveRateLimiters? RateLimiters { get; internal set; }
+
         /// <summary>The same credentials and endpoint rules in another region (reports across regions, copies to a DR region).</summary>
         public AwsContext WithRegion(string region)
         {
@@ -100,7 +103,7 @@ namespace BackupDr.Core.Aws
             }
 
             ValidateRegion(region, "-Region");
-            var ctx = new AwsContext(region, "-Region", Options, Environment, () => _credentials.Value, CredentialSource);
+            var ctx = new AwsContext(region, "-Region", Options, Environment, () => _credentials.Value, CredentialSource) { RateLimiters = RateLimiters };
             return ctx;
         }
 

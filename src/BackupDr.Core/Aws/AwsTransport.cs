@@ -24,8 +24,10 @@ namespace BackupDr.Core.Aws
 
     /// <summary>
     /// HTTP transport: SigV4 signing with AWSSDK.Core's public signer, retries with full-jitter backoff
-    /// on throttling, 5xx and network failures, clock-skew correction from the Date header, a per-attempt
-    /// timeout, and cancellation through every await.
+    /// on throttling, 5xx and network failures, an adaptive client-side rate per operation that follows the
+    /// throttling it sees (shared by the clients of a session), clock-skew correction from the Date header, a
+    /// per-attempt timeout, and cancellation through every await. Every attempt of a call sends the same bytes, so an
+    /// idempotency token in the body is the same on each retry.
     /// </summary>
     public sealed class AwsTransport : IAwsTransport, IDisposable
     {
@@ -36,8 +38,9 @@ namespace BackupDr.Core.Aws
         private readonly IAwsClock _clock;
         private long _skewTicks;
 
-        public AwsTransport(AwsContext context, HttpMessageHandler? handler = null, RetryPolicy? retryPolicy = null, IAwsClock? clock = null)
+        public AwsTransport(AwsContext context, HttpMessageHandler? handler = null, RetryPolicy? retryPolicy = null, IAwsClock? clock = null, AdaptiveRateLimiters? rateLimiters = null)
         {
+            RateLimiters = rateLimiters;
             Context = context ?? throw new ArgumentNullException(nameof(context));
             _http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: handler == null) { Timeout = Timeout.InfiniteTimeSpan };
             _ownsClient = true;
@@ -47,6 +50,9 @@ namespace BackupDr.Core.Aws
 
         public AwsContext Context { get; }
         public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>The adaptive rates every attempt waits for and reports to; null sends without client-side pacing.</summary>
+        public AdaptiveRateLimiters? RateLimiters { get; }
 
         /// <summary>Called once per operation call, after its last attempt: for -Verbose logs and tests. Never carries a secret.</summary>
         public event Action<AwsCallRecord>? CallCompleted;
@@ -63,10 +69,20 @@ namespace BackupDr.Core.Aws
             var policy = RetryPolicy;
             AwsServiceException? last = null;
             var skewRetried = false;
+            var limiter = RateLimiters?.For(endpoint, Context.Region, request.Service.Name, request.Operation);
 
             for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (limiter != null)
+                {
+                    var wait = limiter.Reserve(_clock.UtcNow);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
                 var retryNow = false;
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
@@ -80,6 +96,7 @@ namespace BackupDr.Core.Aws
                         var status = (int)response.StatusCode;
                         if (status >= 200 && status < 300)
                         {
+                            limiter?.OnSuccess(_clock.UtcNow);
                             var rid = AwsErrorParser.RequestIdFromHeaders(headers);
                             Report(request, attempt, stopwatch.Elapsed, status, rid, null);
                             return new AwsResponse(status, body, headers, rid);
@@ -87,13 +104,18 @@ namespace BackupDr.Core.Aws
 
                         var error = AwsErrorParser.Parse(status, body, headers);
                         last = new AwsServiceException(request.Service.Name, request.Operation, status, error.Code, error.Message, error.RequestId, Context.Region) { Attempts = attempt };
+                        var throttled = RetryPolicy.IsThrottling(error.Code, status, error.Message);
+                        if (throttled)
+                        {
+                            limiter?.OnThrottle(_clock.UtcNow);
+                        }
 
                         if (RetryPolicy.IsSkewError(error.Code) && !skewRetried && TryCorrectSkew(response.Headers.Date))
                         {
                             skewRetried = true;
                             retryNow = true;
                         }
-                        else if (!RetryPolicy.IsRetryable(error.Code, status))
+                        else if (!throttled && !RetryPolicy.IsRetryable(error.Code, status))
                         {
                             Report(request, attempt, stopwatch.Elapsed, status, error.RequestId, error.Code);
                             throw last;

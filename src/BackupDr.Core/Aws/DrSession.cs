@@ -37,8 +37,13 @@ namespace BackupDr.Core.Aws
                 throw new ArgumentNullException(nameof(explicitOptions));
             }
 
-            return AwsContext.Resolve(explicitOptions.Over(Volatile.Read(ref _defaults)), environment);
+            var context = AwsContext.Resolve(explicitOptions.Over(Volatile.Read(ref _defaults)), environment);
+            context.RateLimiters = RateLimiters;
+            return context;
         }
+
+        /// <summary>The adaptive client-side rates of this session: every client of every call made here shares them, so throttling seen once paces the rest.</summary>
+        public AdaptiveRateLimiters RateLimiters { get; } = new AdaptiveRateLimiters();
 
         /// <summary>When waits poll: fast at first, backing off (PollSchedule.Default against AWS); the sandbox shortens it while it runs.</summary>
         public Operations.PollSchedule PollSchedule

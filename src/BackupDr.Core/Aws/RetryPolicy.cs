@@ -68,6 +68,10 @@ namespace BackupDr.Core.Aws
 
         public static bool IsThrottling(string code, int status) => status == 429 || ThrottlingCodes.Contains(code);
 
+        /// <summary>Also a 4xx whose message says "Rate exceeded" (how AWS words throttling under codes not listed, such as LimitExceededException).</summary>
+        public static bool IsThrottling(string code, int status, string? message) =>
+            IsThrottling(code, status) || (status >= 400 && status < 500 && message != null && message.IndexOf("Rate exceeded", StringComparison.OrdinalIgnoreCase) >= 0);
+
         public static bool IsRetryable(string code, int status) =>
             IsThrottling(code, status) || TransientCodes.Contains(code) || status == 500 || status == 502 || status == 503 || status == 504;
 

@@ -39,10 +39,12 @@ namespace BackupDr.Core.Aws
         /// <param name="retryPolicy">Attempts, backoff and per-attempt timeout (the transport's, so every client retries alike).</param>
         /// <param name="handler">An HTTP handler for the SDK's HttpClient (tests); null uses the SDK's own.</param>
         /// <param name="clock">Waits between attempts (tests replace it so backoff does not sleep).</param>
-        public SdkEc2Client(AwsContext context, RetryPolicy? retryPolicy = null, HttpMessageHandler? handler = null, IAwsClock? clock = null)
+        /// <param name="rateLimiters">The session's adaptive rates, shared with the transport; null paces nothing.</param>
+        public SdkEc2Client(AwsContext context, RetryPolicy? retryPolicy = null, HttpMessageHandler? handler = null, IAwsClock? clock = null, AdaptiveRateLimiters? rateLimiters = null)
         {
             Context = context ?? throw new ArgumentNullException(nameof(context));
             RetryPolicy = retryPolicy ?? RetryPolicy.Default;
+            RateLimiters = rateLimiters;
             _handler = handler;
             _clock = clock ?? SystemClock.Instance;
         }
@@ -50,6 +52,9 @@ namespace BackupDr.Core.Aws
         public AwsContext Context { get; }
 
         public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>The session's adaptive rates (shared with the transport of the same client set); null paces nothing.</summary>
+        public AdaptiveRateLimiters? RateLimiters { get; }
 
         /// <summary>Called once per operation call, after its last attempt (as <see cref="AwsTransport.CallCompleted"/>): the -Verbose log.</summary>
         public event Action<AwsCallRecord>? CallCompleted;
@@ -258,7 +263,7 @@ namespace BackupDr.Core.Aws
             /// One operation call: attempts under our <see cref="RetryPolicy"/> (classification, full-jitter backoff,
             /// per-attempt timeout, one retry after a clock-skew error, which the SDK corrects itself), then one call record.
             /// </summary>
-            /// TODO(h4): when AwsTransport gains the shared adaptive rate limiter, acquire it here before each attempt too.
+            /// Each attempt first waits for the session's adaptive rate of this operation, as AwsTransport does.
             private static async Task<TResponse> CallAsync<TResponse>(SdkEc2Client owner, string operation, Func<AmazonEC2Client, CancellationToken, Task<TResponse>> call, CancellationToken cancellationToken)
                 where TResponse : AmazonWebServiceResponse
             {
@@ -270,10 +275,20 @@ namespace BackupDr.Core.Aws
                 var stopwatch = Stopwatch.StartNew();
                 AwsServiceException? last = null;
                 var skewRetried = false;
+                var limiter = owner.RateLimiters?.For(endpoint, region, AwsService.Ec2.Name, operation);
 
                 for (var attempt = 1; attempt <= policy.MaxAttempts; attempt++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (limiter != null)
+                    {
+                        var wait = limiter.Reserve(owner._clock.UtcNow);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await owner._clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
                     var retryNow = false;
                     using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
@@ -281,6 +296,7 @@ namespace BackupDr.Core.Aws
                         try
                         {
                             var response = await call(client, attemptCts.Token).ConfigureAwait(false);
+                            limiter?.OnSuccess(owner._clock.UtcNow);
                             owner.Report(operation, attempt, stopwatch.Elapsed, (int)response.HttpStatusCode, response.ResponseMetadata?.RequestId, null);
                             return response;
                         }
@@ -299,12 +315,18 @@ namespace BackupDr.Core.Aws
                                 ? (status >= 200 && status < 300 ? "MalformedResponse" : AwsErrorParser.Parse(status, Array.Empty<byte>(), new Dictionary<string, string>()).Code)
                                 : ex.ErrorCode;
                             last = new AwsServiceException(AwsService.Ec2.Name, operation, status, code, ex.Message, NullIfEmpty(ex.RequestId), region, ex) { Attempts = attempt };
+                            var throttled = RetryPolicy.IsThrottling(code, status, ex.Message);
+                            if (throttled)
+                            {
+                                limiter?.OnThrottle(owner._clock.UtcNow);
+                            }
+
                             if (RetryPolicy.IsSkewError(code) && !skewRetried)
                             {
                                 skewRetried = true;
                                 retryNow = true;
                             }
-                            else if (!RetryPolicy.IsRetryable(code, status))
+                            else if (!throttled && !RetryPolicy.IsRetryable(code, status))
                             {
                                 owner.Report(operation, attempt, stopwatch.Elapsed, status, last.RequestId, code);
                                 throw last;

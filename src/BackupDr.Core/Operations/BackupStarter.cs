@@ -235,6 +235,23 @@ namespace BackupDr.Core.Operations
             }
         }
 
+        /// <summary>
+        /// Starts many planned backups with at most <paramref name="throttleLimit"/> starts at once, yielding each outcome
+        /// as it finishes; a failed start is that plan's outcome and the rest go on. Each plan carries its own idempotency
+        /// token, and every retry of a start (after a throttle, a 5xx or a lost answer) sends that same token, so AWS
+        /// answers a repeat with the job it already started: every backup starts once.
+        /// </summary>
+        public static IAsyncEnumerable<ParallelOutcome<BackupStartPlan, BackupStartResult>> StartManyAsync(IBackupApi backup, IEnumerable<BackupStartPlan> plans, int throttleLimit, CancellationToken cancellationToken)
+        {
+            if (backup == null)
+            {
+                throw new ArgumentNullException(nameof(backup));
+            }
+
+            BoundedParallel.ValidateLimit(throttleLimit);
+            return BoundedParallel.RunAsync(plans, throttleLimit, (plan, ct) => StartAsync(backup, plan, ct), cancellationToken);
+        }
+
         /// <summary>Starts the copy of a completed backup's recovery point to the plan's destination vault.</summary>
         public static async Task<CopyJob> StartCopyAsync(IBackupApi backup, BackupStartPlan plan, BackupJob completed, CancellationToken cancellationToken)
         {

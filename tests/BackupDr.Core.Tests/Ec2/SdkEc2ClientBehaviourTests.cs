@@ -42,6 +42,22 @@ public sealed class SdkEc2ClientBehaviourTests
     }
 
     [Fact]
+    public async Task Ec2_throttling_not_shared_with_the_session_rate_regression_the_SDK_adapter_feeds_and_obeys_the_adaptive_rate()
+    {
+        // The adapter once retried throttles without telling the session's rate, so EC2 fan-out kept hammering a throttled API.
+        _stub.Respond(HttpStatusCode.ServiceUnavailable, Error("RequestLimitExceeded", "req-1"), "text/xml");
+        _stub.Respond(HttpStatusCode.OK, Ok, "text/xml");
+        var rates = new AdaptiveRateLimiters();
+        var client = new SdkEc2Client(Wire.Context(), new RetryPolicy(() => 0.5), _stub, _clock, rates);
+
+        Assert.Empty(await QueryAssert.ToListAsync(client.DescribeVolumesAsync(null, null, CancellationToken.None)));
+
+        var limiter = rates.For(client.Context.GetEndpoint(AwsService.Ec2).Uri, client.Context.Region, AwsService.Ec2.Name, "DescribeVolumes");
+        Assert.Equal(1, limiter.Throttles);
+        Assert.Equal(2, _stub.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_final_error_is_our_AwsServiceException_and_the_call_log_names_its_code()
     {
         _stub.Respond(HttpStatusCode.Forbidden, Error("UnauthorizedOperation", "req-denied"), "text/xml");

@@ -123,7 +123,12 @@ public sealed class StubHandler : HttpMessageHandler
             throw new InvalidOperationException($"StubHandler has no answer queued for {request.Method} {request.RequestUri}.");
         }
 
-        return answer(captured);
+        var response = answer(captured);
+
+        // A real connection ends with the token: an answer that arrives after it was cancelled (a sleeping fallback past
+        // the attempt timeout) is never seen by the caller, whatever the HttpClient above does with a late answer.
+        cancellationToken.ThrowIfCancellationRequested();
+        return response;
     }
 }
 
