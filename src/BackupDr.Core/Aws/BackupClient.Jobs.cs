@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Net.Http;
+using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -82,14 +83,27 @@ namespace BackupDr.Core.Aws
             AddBackupJobFilters(request, filter);
             request.AddQuery("maxResults", filter.MaxResults?.ToString(CultureInfo.InvariantCulture));
             request.AddQuery("nextToken", string.IsNullOrEmpty(nextToken) ? null : nextToken);
-            var json = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
             var jobs = new List<BackupJob>();
-            foreach (var item in json.Items("BackupJobs"))
+            string? next = null;
+            try
             {
-                jobs.Add(BackupWire.ReadBackupJob(item, Context.Region));
+                // Read straight from the page's document (no copy of it): these pages are the report's whole cost.
+                using var doc = JsonDocument.Parse(response.Body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : response.Body);
+                var root = doc.RootElement;
+                foreach (var item in root.Items("BackupJobs"))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    jobs.Add(BackupWire.ReadBackupJob(item, Context.Region));
+                }
+
+                next = root.Str("NextToken");
+            }
+            catch (JsonException ex)
+            {
+                throw new AwsServiceException(AwsService.Backup.Name, "ListBackupJobs", response.StatusCode, "MalformedResponse", "The answer was not valid JSON: " + ex.Message, response.RequestId, Context.Region, ex);
             }
 
-            var next = json.Str("NextToken");
             if (!string.IsNullOrEmpty(next) && string.Equals(next, nextToken, StringComparison.Ordinal))
             {
                 throw PaginationLoop("ListBackupJobs");

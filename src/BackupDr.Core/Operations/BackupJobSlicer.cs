@@ -13,7 +13,7 @@ namespace BackupDr.Core.Operations
     public sealed class BackupJobSlicerOptions
     {
         /// <summary>Pages fetched at once across every unit (region, account, vault); halved on throttling, regained slowly.</summary>
-        public int MaxConcurrency { get; set; } = 16;
+        public int MaxConcurrency { get; set; } = 32;
 
         /// <summary>MaxResults of every page but the probe (AWS's maximum is 1,000).</summary>
         public int PageSize { get; set; } = 1000;
@@ -22,7 +22,7 @@ namespace BackupDr.Core.Operations
         public int ProbePageSize { get; set; } = 100;
 
         /// <summary>Jobs a slice should hold after a split (below PageSize, so an uneven slice still fits one page).</summary>
-        public int TargetJobsPerSlice { get; set; } = 600;
+        public int TargetJobsPerSlice { get; set; } = 800;
 
         /// <summary>Most sub-slices one split makes.</summary>
         public int MaxSplit { get; set; } = 512;
