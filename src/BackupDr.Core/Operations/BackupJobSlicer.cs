@@ -55,10 +55,11 @@ namespace BackupDr.Core.Operations
     /// <summary>One independently listed window: a client (region, account) with its filter, and the creation-time window [From, To).</summary>
     public sealed class BackupJobSliceUnit
     {
-        public BackupJobSliceUnit(string key, IBackupApi api, BackupJobFilter filter, DateTime from, DateTime? to)
+        public BackupJobSliceUnit(string key, IBackupApi api, BackupJobFilter filter, DateTime from, DateTime? to, IBackupJobPager? pager = null)
         {
             Key = key ?? throw new ArgumentNullException(nameof(key));
             Api = api ?? throw new ArgumentNullException(nameof(api));
+            Pager = pager ?? api as IBackupJobPager;
             Filter = filter ?? new BackupJobFilter();
             From = from;
             To = to;
@@ -68,6 +69,9 @@ namespace BackupDr.Core.Operations
         public string Key { get; }
 
         public IBackupApi Api { get; }
+
+        /// <summary>Page-at-a-time listing of the same account and region; null = one NextToken chain through Api.</summary>
+        public IBackupJobPager? Pager { get; }
 
         /// <summary>Every filter but the creation bounds (which the slicer sets per slice); ByAccountId goes through as given.</summary>
         public BackupJobFilter Filter { get; }
@@ -277,7 +281,7 @@ namespace BackupDr.Core.Operations
                 using var unitCancel = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
                 try
                 {
-                    if (!(unit.Api is IBackupJobPager pager))
+                    if (!(unit.Pager is IBackupJobPager pager))
                     {
                         // An api that cannot page one page at a time is listed as one chain (still streamed, still counted once).
                         await ChainOnlyAsync(unit, unitCancel.Token).ConfigureAwait(false);
