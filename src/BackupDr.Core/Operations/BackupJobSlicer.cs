@@ -363,14 +363,23 @@ namespace BackupDr.Core.Operations
                 var filter = SliceFilter(unit.Filter, unit.From, unit.To, _o.PageSize);
                 filter.MaxResults = unit.Filter.MaxResults;
                 var batch = new List<BackupJob>(_o.PageSize);
-                await foreach (var job in unit.Api.ListBackupJobsAsync(filter, ct).WithCancellation(ct).ConfigureAwait(false))
+                try
                 {
-                    batch.Add(job);
-                    if (batch.Count == _o.PageSize)
+                    await foreach (var job in unit.Api.ListBackupJobsAsync(filter, ct).WithCancellation(ct).ConfigureAwait(false))
                     {
-                        Deliver(unit, batch);
-                        batch = new List<BackupJob>(_o.PageSize);
+                        batch.Add(job);
+                        if (batch.Count == _o.PageSize)
+                        {
+                            Deliver(unit, batch);
+                            batch = new List<BackupJob>(_o.PageSize);
+                        }
                     }
+                }
+                catch (Exception) when (!ct.IsCancellationRequested && batch.Count > 0)
+                {
+                    // What was listed before the failure still counts (the report says it is a lower bound).
+                    Deliver(unit, batch);
+                    throw;
                 }
 
                 Deliver(unit, batch);
