@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -62,17 +63,26 @@ namespace BackupDr.Core.Aws
             return BackupWire.ReadBackupJob(await SendAsync(request, cancellationToken).ConfigureAwait(false), Context.Region);
         }
 
-        public IAsyncEnumerable<BackupJob> ListBackupJobsAsync(BackupJobFilter filter, CancellationToken cancellationToken)
+        public IAsyncEnumerable<BackupJob> ListBackupJobsAsync(BackupJobFilter filter, CancellationToken cancellationToken) =>
+            ListBackupJobPagesAsync(filter ?? new BackupJobFilter(), cancellationToken);
+
+        /// <summary>The listing as one NextToken chain over <see cref="ListBackupJobsPageAsync"/>; cancellation checked before every request and item.</summary>
+        private async IAsyncEnumerable<BackupJob> ListBackupJobPagesAsync(BackupJobFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            filter ??= new BackupJobFilter();
-            return PagesAsync(
-                "ListBackupJobs",
-                "/backup-jobs/",
-                q => AddBackupJobFilters(q, filter),
-                filter.MaxResults,
-                "BackupJobs",
-                BackupWire.ReadBackupJob,
-                cancellationToken);
+            string? token = null;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var page = await ListBackupJobsPageAsync(filter, token, cancellationToken).ConfigureAwait(false);
+                foreach (var job in page.Jobs)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return job;
+                }
+
+                token = page.NextToken;
+            }
+            while (token != null);
         }
 
         public async Task<BackupJobPage> ListBackupJobsPageAsync(BackupJobFilter filter, string? nextToken, CancellationToken cancellationToken)
@@ -84,20 +94,12 @@ namespace BackupDr.Core.Aws
             request.AddQuery("maxResults", filter.MaxResults?.ToString(CultureInfo.InvariantCulture));
             request.AddQuery("nextToken", string.IsNullOrEmpty(nextToken) ? null : nextToken);
             var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var jobs = new List<BackupJob>();
-            string? next = null;
+            List<BackupJob> jobs;
+            string? next;
             try
             {
-                // Read straight from the page's document (no copy of it): these pages are the report's whole cost.
-                using var doc = JsonDocument.Parse(response.Body.Length == 0 ? Encoding.UTF8.GetBytes("{}") : response.Body);
-                var root = doc.RootElement;
-                foreach (var item in root.Items("BackupJobs"))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    jobs.Add(BackupWire.ReadBackupJob(item, Context.Region));
-                }
-
-                next = root.Str("NextToken");
+                // Read straight from the bytes (no document): these pages are the report's whole cost.
+                jobs = BackupJobPageReader.Read(response.Body, Context.Region, out next);
             }
             catch (JsonException ex)
             {

@@ -536,6 +536,8 @@ namespace BackupDr.Core.Aws
         };
 
         /// <summary>The account of the first ARN that names one (EC2 snapshot ARNs carry none).</summary>
+        internal static string? AccountOf(string? a, string? b, string? c) => AccountFrom(a, b, c);
+
         private static string? AccountFrom(params string?[] arns)
         {
             foreach (var text in arns)
