@@ -57,7 +57,8 @@ public sealed class ReportScenario : IScenario
         var sequential = await SequentialAsync(client, since, cancel);
         var sequentialSeconds = sw.Elapsed.TotalSeconds;
         self.Refresh();
-        Console.WriteLine($"sequential single chain: {sequential.Total:N0} jobs, {sequential.Pages} pages, {sequentialSeconds:F2} s (CPU {(self.TotalProcessorTime - cpu).TotalSeconds:F2} s, sandbox included)");
+        var sequentialCpu = (self.TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine($"sequential single chain: {sequential.Total:N0} jobs, {sequential.Pages} pages, {sequentialSeconds:F2} s (CPU {sequentialCpu:F2} s, sandbox included)");
 
         server.ClearRequestLog();
         long lastPages = 0;
@@ -92,6 +93,9 @@ public sealed class ReportScenario : IScenario
             Kv("latency_ms", latencyMs.ToString(CultureInfo.InvariantCulture)),
             Kv("sequential_s", sequentialSeconds.ToString("F2", CultureInfo.InvariantCulture)),
             Kv("report_s", reportSeconds.ToString("F2", CultureInfo.InvariantCulture)),
+            Kv("sequential_cpu_s", sequentialCpu.ToString("F2", CultureInfo.InvariantCulture)),
+            Kv("report_cpu_s", reportCpu.ToString("F2", CultureInfo.InvariantCulture)),
+            Kv("load", File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a"),
             Kv("vs_sequential", ratio.ToString("F1", CultureInfo.InvariantCulture)),
             Kv("totals_equal", totalsEqual.ToString().ToLowerInvariant()),
             Kv("peak_jobs", peakJobs.ToString(CultureInfo.InvariantCulture)),
