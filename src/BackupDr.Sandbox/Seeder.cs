@@ -217,8 +217,20 @@ namespace BackupDr.Sandbox
                         }
 
                         break;
+                    case "generatedBackupJobs":
+                        if (reader.TokenType != JsonTokenType.StartObject)
+                        {
+                            throw Fail(line, "'generatedBackupJobs' must be an object.");
+                        }
+
+                        using (var doc = JsonDocument.ParseValue(ref reader))
+                        {
+                            items.Add((name, line, doc.RootElement.Clone()));
+                        }
+
+                        break;
                     default:
-                        throw Fail(line, $"unknown region member '{name}' (expected region, accountId, volumes, instances, dbInstances, vaults, recoveryPoints, backupJobs).");
+                        throw Fail(line, $"unknown region member '{name}' (expected region, accountId, volumes, instances, dbInstances, vaults, recoveryPoints, backupJobs, generatedBackupJobs).");
                 }
             }
 
@@ -230,7 +242,7 @@ namespace BackupDr.Sandbox
             // Validate everything now (outside the lock); the step only inserts.
             var regionName = region!;
             var st = new RegionState(account, regionName);
-            var order = new[] { "vaults", "volumes", "instances", "dbInstances", "recoveryPoints", "backupJobs" };
+            var order = new[] { "vaults", "volumes", "instances", "dbInstances", "recoveryPoints", "backupJobs", "generatedBackupJobs" };
             var vaultNames = new HashSet<string>(items.Where(i => i.Kind == "vaults").Select(i => Str(i.Element, "name", i.Line, true)!), StringComparer.Ordinal)
             {
                 World.DefaultVaultName,
@@ -530,6 +542,9 @@ namespace BackupDr.Sandbox
                     };
                 }
 
+                case "generatedBackupJobs":
+                    return Generate(line, e, st, vaultNames, now);
+
                 default:
                 {
                     var vault = Str(e, "vault", line, true)!;
@@ -576,6 +591,67 @@ namespace BackupDr.Sandbox
                     };
                 }
             }
+        }
+
+        /// <summary>
+        /// Many finished backup jobs at once (benchmarks, scale tests): Count jobs created evenly from SpreadDays before the
+        /// clock up to NewestAgeMinutes before it, over Resources RDS DB instances, every FailedEvery-th FAILED and every
+        /// IssuesEvery-th COMPLETED with PARTIAL_SUCCESS; strings shared between jobs, so 1,000,000 load in seconds.
+        /// </summary>
+        private Action<RegionState, SeedSummary> Generate(long line, JsonElement e, RegionState st, HashSet<string> vaultNames, DateTime now)
+        {
+            var vault = Str(e, "vault", line, false) ?? World.DefaultVaultName;
+            if (!vaultNames.Contains(vault))
+            {
+                throw Fail(line, $"generatedBackupJobs names vault '{vault}', which this region entry does not declare in 'vaults'.");
+            }
+
+            var count = Int(e, "count", line, 0);
+            var resources = Int(e, "resources", line, 100);
+            var failedEvery = Int(e, "failedEvery", line, 0);
+            var issuesEvery = Int(e, "issuesEvery", line, 0);
+            var spreadDays = e.TryGetProperty("spreadDays", out var sd) && sd.ValueKind == JsonValueKind.Number ? sd.GetDouble() : 7;
+            var newestAge = e.TryGetProperty("newestAgeMinutes", out var na) && na.ValueKind == JsonValueKind.Number ? na.GetDouble() : 1;
+            var prefix = Str(e, "idPrefix", line, false) ?? "gen";
+            if (count < 0 || count > 10_000_000 || resources < 1 || failedEvery < 0 || issuesEvery < 0 || spreadDays <= 0 || newestAge < 0)
+            {
+                throw Fail(line, "generatedBackupJobs needs 0 <= count <= 10000000, resources >= 1, spreadDays > 0, newestAgeMinutes >= 0, failedEvery and issuesEvery >= 0.");
+            }
+
+            var newest = now.AddMinutes(-newestAge);
+            var oldest = now.AddDays(-spreadDays);
+            var step = count > 1 ? (newest - oldest).Ticks / (count - 1) : 0;
+            return (s, sum) =>
+            {
+                var vaultArn = s.VaultArn(vault);
+                var role = $"arn:aws:iam::{s.AccountId}:role/service-role/AWSBackupDefaultServiceRole";
+                var names = new string[resources];
+                var arns = new string[resources];
+                for (var r = 0; r < resources; r++)
+                {
+                    names[r] = "gen-db-" + r.ToString("D5", CultureInfo.InvariantCulture);
+                    arns[r] = s.DbArn(names[r]);
+                }
+
+                const string failure = "The RDS instance was not in the available state (generated job).";
+                for (var i = 0; i < count; i++)
+                {
+                    var failed = failedEvery > 0 && i % failedEvery == failedEvery - 1;
+                    var issues = !failed && issuesEvery > 0 && i % issuesEvery == issuesEvery - 1;
+                    var created = new DateTime(oldest.Ticks + (step * i), DateTimeKind.Utc);
+                    var r = i % resources;
+                    s.BackupJobs.Add(new BackupJob
+                    {
+                        Id = prefix + "-" + i.ToString("D8", CultureInfo.InvariantCulture),
+                        AccountId = s.AccountId, Region = s.Region, CreationDate = created, CompletionDate = created.AddMinutes(10),
+                        FixedState = failed ? "FAILED" : "COMPLETED", MessageCategory = failed ? "FAILURE" : issues ? "PARTIAL_SUCCESS" : "SUCCESS",
+                        StatusMessage = failed ? failure : null, VaultName = vault, VaultArn = vaultArn, ResourceArn = arns[r], ResourceType = "RDS",
+                        ResourceName = names[r], IamRoleArn = role, SizeInBytes = failed ? 0 : 1073741824L, Materialized = true,
+                    });
+                }
+
+                sum.BackupJobs += count;
+            };
         }
 
         public SeedSummary Apply(Parsed parsed)

@@ -7,7 +7,8 @@ using BackupDr.Core.Operations;
 namespace BackupDr.Commands
 {
     /// <summary>
-    /// Reports on backup jobs across one or more regions (listed in parallel): totals per state, success
+    /// Reports on backup jobs across one or more regions (each region's window cut into time slices paged
+    /// concurrently, with progress): totals per state, success
     /// rate, completed-with-issues, bytes backed up, failed jobs with reasons and, per resource, the last
     /// successful backup and its age. Counts every job; a region that could not be read is an error, never
     /// a silently partial report. -HtmlPath writes a self-contained HTML page with a chart.
@@ -16,6 +17,11 @@ namespace BackupDr.Commands
     [OutputType(typeof(BackupReport))]
     public sealed class GetDrBackupReportCommand : DrAwsCmdlet
     {
+        private const int ReportActivityId = 0x0DB2;
+
+        private ProgressRecord? _progress;
+        private long _progressShownAt;
+
         /// <summary>A DateTime, or a TimeSpan meaning "that long ago". Default: 7 days. AWS keeps 30 days of job history.</summary>
         [Parameter(Position = 0)]
         [PointInTime]
@@ -123,14 +129,18 @@ namespace BackupDr.Commands
                 else
                 {
                     var builder = new BackupReportBuilder(region => clients.ForRegion(region).Backup);
-                    report = Run(ct => builder.BuildAsync(options, ct));
+                    var progress = new SyncProgress<BackupJobSliceProgress>(p => Post(() => ShowProgress(p)));
+                    report = Run(ct => builder.BuildAsync(options, progress, ct));
                 }
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
+                CompleteProgress();
                 ThrowDrError(ex, null);
                 return;
             }
+
+            CompleteProgress();
 
             // Missing credentials fail every region alike: one plain error, not a partial report per region.
             var configuration = report.RegionErrors.Select(e => e.Exception).OfType<AwsConfigurationException>().FirstOrDefault();
@@ -197,6 +207,39 @@ namespace BackupDr.Commands
             record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
             return report;
+        }
+
+        protected override void OnStopping() => CompleteProgress();
+
+        /// <summary>Pages and jobs so far, at most a few times a second (pages arrive from many slices at once).</summary>
+        private void ShowProgress(BackupJobSliceProgress p)
+        {
+            var now = Environment.TickCount;
+            if (_progress != null && p.UnitsDone < p.Units && unchecked(now - _progressShownAt) < 200)
+            {
+                return;
+            }
+
+            _progressShownAt = now;
+            _progress ??= new ProgressRecord(ReportActivityId, "Get-DrBackupReport: listing backup jobs", "Starting");
+            _progress.StatusDescription = $"{p.Jobs:N0} jobs in {p.Pages:N0} pages; {p.SlicesDone:N0} time slices done, {p.SlicesPending:N0} running or waiting; regions {p.UnitsDone}/{p.Units}" + (p.Throttles > 0 ? $"; throttled {p.Throttles}x, {p.Concurrency} at once" : string.Empty);
+            WriteProgress(_progress);
+        }
+
+        private void CompleteProgress()
+        {
+            if (_progress != null && _progress.RecordType != ProgressRecordType.Completed)
+            {
+                _progress.RecordType = ProgressRecordType.Completed;
+                try
+                {
+                    WriteProgress(_progress);
+                }
+                catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException)
+                {
+                    // The pipeline is stopping: nothing more can be written.
+                }
+            }
         }
 
         /// <summary>The file-system path of -HtmlPath (relative to the current location); a path no provider can resolve is InvalidHtmlPath.</summary>

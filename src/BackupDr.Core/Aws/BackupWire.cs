@@ -234,39 +234,81 @@ namespace BackupDr.Core.Aws
 
         // ---------------------------------------------------------------- readers: Describe/Get answers and list members
 
+        /// <summary>
+        /// One pass over the members (not a lookup per member): a 1,000,000-job report reads 25,000,000 of them.
+        /// A member that is null counts as absent; a non-string where a string belongs keeps its raw JSON text.
+        /// </summary>
         public static BackupJob ReadBackupJob(JsonElement e, string region)
         {
-            var job = new BackupJob
+            var job = new BackupJob { Region = region };
+            if (e.ValueKind != JsonValueKind.Object)
             {
-                BackupJobId = e.Str("BackupJobId") ?? string.Empty,
-                BackupVaultName = e.Str("BackupVaultName"),
-                BackupVaultArn = e.Str("BackupVaultArn"),
-                RecoveryPointArn = e.Str("RecoveryPointArn"),
-                RecoveryPointLifecycle = ReadLifecycle(e, "RecoveryPointLifecycle"),
-                EncryptionKeyArn = e.Str("EncryptionKeyArn"),
-                IsEncrypted = e.Bool("IsEncrypted"),
-                ResourceArn = e.Str("ResourceArn"),
-                ResourceType = e.Str("ResourceType"),
-                ResourceName = e.Str("ResourceName"),
-                CreationDate = e.Date("CreationDate"),
-                CompletionDate = e.Date("CompletionDate"),
-                State = e.Str("State") ?? string.Empty,
-                StatusMessage = e.Str("StatusMessage"),
-                MessageCategory = e.Str("MessageCategory"),
-                PercentDone = Percent(e, "PercentDone"),
-                BackupSizeInBytes = e.Long("BackupSizeInBytes"),
-                BytesTransferred = e.Long("BytesTransferred"),
-                IamRoleArn = e.Str("IamRoleArn"),
-                ExpectedCompletionDate = e.Date("ExpectedCompletionDate"),
-                StartBy = e.Date("StartBy"),
-                BackupType = e.Str("BackupType"),
-                ParentJobId = e.Str("ParentJobId"),
-                IsParent = e.Bool("IsParent"),
-                InitiationDate = e.Date("InitiationDate"),
-                Region = region,
-            };
-            job.AccountId = e.Str("AccountId") ?? AccountFrom(job.BackupVaultArn, job.RecoveryPointArn, job.ResourceArn);
+                return job;
+            }
+
+            string? account = null;
+            foreach (var p in e.EnumerateObject())
+            {
+                var v = p.Value;
+                if (v.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                switch (p.Name)
+                {
+                    case "BackupJobId": job.BackupJobId = Text(v) ?? string.Empty; break;
+                    case "AccountId": account = Text(v); break;
+                    case "BackupVaultName": job.BackupVaultName = Text(v); break;
+                    case "BackupVaultArn": job.BackupVaultArn = Text(v); break;
+                    case "RecoveryPointArn": job.RecoveryPointArn = Text(v); break;
+                    case "RecoveryPointLifecycle": job.RecoveryPointLifecycle = ReadLifecycle(e, "RecoveryPointLifecycle"); break;
+                    case "EncryptionKeyArn": job.EncryptionKeyArn = Text(v); break;
+                    case "IsEncrypted": job.IsEncrypted = Flag(v); break;
+                    case "ResourceArn": job.ResourceArn = Text(v); break;
+                    case "ResourceType": job.ResourceType = Text(v); break;
+                    case "ResourceName": job.ResourceName = Text(v); break;
+                    case "CreationDate": job.CreationDate = When(v); break;
+                    case "CompletionDate": job.CompletionDate = When(v); break;
+                    case "State": job.State = Text(v) ?? string.Empty; break;
+                    case "StatusMessage": job.StatusMessage = Text(v); break;
+                    case "MessageCategory": job.MessageCategory = Text(v); break;
+                    case "PercentDone": job.PercentDone = double.TryParse(Text(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var pct) ? pct : (double?)null; break;
+                    case "BackupSizeInBytes": job.BackupSizeInBytes = v.ValueKind == JsonValueKind.Number ? v.GetInt64() : (long?)null; break;
+                    case "BytesTransferred": job.BytesTransferred = v.ValueKind == JsonValueKind.Number ? v.GetInt64() : (long?)null; break;
+                    case "IamRoleArn": job.IamRoleArn = Text(v); break;
+                    case "ExpectedCompletionDate": job.ExpectedCompletionDate = When(v); break;
+                    case "StartBy": job.StartBy = When(v); break;
+                    case "BackupType": job.BackupType = Text(v); break;
+                    case "ParentJobId": job.ParentJobId = Text(v); break;
+                    case "IsParent": job.IsParent = Flag(v); break;
+                    case "InitiationDate": job.InitiationDate = When(v); break;
+                }
+            }
+
+            job.AccountId = account ?? AccountFrom(job.BackupVaultArn, job.RecoveryPointArn, job.ResourceArn);
             return job;
+        }
+
+        private static string? Text(JsonElement v) => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText();
+
+        private static bool? Flag(JsonElement v) => v.ValueKind == JsonValueKind.True ? true : v.ValueKind == JsonValueKind.False ? false : (bool?)null;
+
+        /// <summary>Epoch seconds (number) or, from some peers, a string (epoch or ISO 8601), as JsonRead.Date reads them.</summary>
+        private static DateTime? When(JsonElement v)
+        {
+            if (v.ValueKind == JsonValueKind.Number)
+            {
+                return AwsEncoding.FromEpochSeconds(v.GetDouble());
+            }
+
+            if (v.ValueKind == JsonValueKind.String)
+            {
+                var s = v.GetString()!;
+                return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var secs) ? AwsEncoding.FromEpochSeconds(secs) : AwsEncoding.ParseIso8601(s);
+            }
+
+            return null;
         }
 
         public static RestoreJob ReadRestoreJob(JsonElement e, string region)
@@ -494,6 +536,8 @@ namespace BackupDr.Core.Aws
         };
 
         /// <summary>The account of the first ARN that names one (EC2 snapshot ARNs carry none).</summary>
+        internal static string? AccountOf(string? a, string? b, string? c) => AccountFrom(a, b, c);
+
         private static string? AccountFrom(params string?[] arns)
         {
             foreach (var text in arns)

@@ -23,8 +23,24 @@ namespace BackupDr.Core.Operations
         public Task<BackupJob> GetAsync(string backupJobId, CancellationToken cancellationToken) =>
             _backup.DescribeBackupJobAsync(backupJobId, cancellationToken);
 
+        /// <summary>
+        /// A listing by AWS Backup's filters. With a window start (CreatedAfter, inclusive here) the window
+        /// [CreatedAfter, CreatedBefore) is cut into time slices paged concurrently (BackupJobSlicer): the jobs then come
+        /// slice by slice, not newest first. Without one it is AWS's own single newest-first listing.
+        /// </summary>
         public IAsyncEnumerable<BackupJob> ListAsync(BackupJobFilter filter, CancellationToken cancellationToken) =>
-            _backup.ListBackupJobsAsync(filter, cancellationToken);
+            ListAsync(filter, null, null, cancellationToken);
+
+        public IAsyncEnumerable<BackupJob> ListAsync(BackupJobFilter filter, BackupJobSlicerOptions? slicing, IProgress<BackupJobSliceProgress>? progress, CancellationToken cancellationToken)
+        {
+            if (filter?.CreatedAfter == null || !(_backup is IBackupJobPager))
+            {
+                return _backup.ListBackupJobsAsync(filter ?? new BackupJobFilter(), cancellationToken);
+            }
+
+            var unit = new BackupJobSliceUnit(_backup.Context.Region, _backup, filter, filter.CreatedAfter.Value, filter.CreatedBefore);
+            return new BackupJobSlicer(slicing).StreamAsync(unit, progress, cancellationToken);
+        }
 
         public Task<bool> IsVaultMissingAsync(string backupVaultName, CancellationToken cancellationToken) =>
             BackupVaultCheck.IsMissingAsync(_backup, backupVaultName, cancellationToken);

@@ -22,11 +22,18 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Failed jobs listed in full; the rest are counted only (bounded memory).</summary>
         public int MaxFailedJobs { get; set; } = 1000;
+
+        /// <summary>ListBackupJobs ByAccountId: one 12-digit account, or '*' (all accounts of the organization, from its management account).</summary>
+        public string? AccountId { get; set; }
+
+        /// <summary>How the window is sliced and paged (concurrency, page sizes); null = the defaults.</summary>
+        public BackupJobSlicerOptions? Slicing { get; set; }
     }
 
     /// <summary>
-    /// Builds a BackupReport by streaming ListBackupJobs per region in parallel and aggregating as jobs arrive:
-    /// memory grows with resources and days, never with the number of jobs (100,000+ jobs are fine).
+    /// Builds a BackupReport by slicing each region's window by creation time and paging the slices concurrently
+    /// (BackupJobSlicer), aggregating each page as it arrives: memory grows with resources and days, never with the
+    /// number of jobs (1,000,000 jobs are fine). The window is [Since, now]: a job created exactly at Since counts.
     /// </summary>
     public sealed class BackupReportBuilder
     {
@@ -50,7 +57,11 @@ namespace BackupDr.Core.Operations
         /// Validates the options (before any call), lists every region concurrently and merges the results; a failing
         /// region is recorded in RegionErrors (IsComplete false) while the others still report. Cancellation stops all.
         /// </summary>
-        public async Task<BackupReport> BuildAsync(BackupReportOptions options, CancellationToken cancellationToken)
+        public Task<BackupReport> BuildAsync(BackupReportOptions options, CancellationToken cancellationToken) =>
+            BuildAsync(options, null, cancellationToken);
+
+        /// <summary>As <see cref="BuildAsync(BackupReportOptions, CancellationToken)"/>, reporting pages and jobs so far (from worker threads).</summary>
+        public async Task<BackupReport> BuildAsync(BackupReportOptions options, IProgress<BackupJobSliceProgress>? progress, CancellationToken cancellationToken)
         {
             if (options == null)
             {
@@ -77,9 +88,58 @@ namespace BackupDr.Core.Operations
                 warnings.Add($"-Since {since:u} is more than 30 days ago; AWS Backup keeps only 30 days of job history, so older jobs are not in this report.");
             }
 
-            var filter = new Func<BackupJobFilter>(() => new BackupJobFilter { CreatedAfter = since, BackupVaultName = options.BackupVaultName });
             var accumulators = regions.Select(r => new Accumulator(r, options.MaxFailedJobs)).ToList();
-            await Task.WhenAll(accumulators.Select(a => Task.Run(() => RunRegionAsync(a, filter(), cancellationToken), cancellationToken))).ConfigureAwait(false);
+            var units = new List<BackupJobSliceUnit>();
+            foreach (var a in accumulators)
+            {
+                IBackupApi api;
+                try
+                {
+                    api = _apiForRegion(a.Region);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    a.Error = ErrorOf(a, ex);
+                    continue;
+                }
+
+                var filter = new BackupJobFilter { BackupVaultName = options.BackupVaultName, AccountId = options.AccountId };
+                units.Add(new BackupJobSliceUnit(a.Region, api, filter, since, null));
+            }
+
+            var byUnit = units.ToDictionary(u => u, u => accumulators.First(a => a.Region == u.Key));
+            var slicer = new BackupJobSlicer(options.Slicing, _clock);
+            await slicer.RunAsync(units, (unit, jobs) =>
+            {
+                var acc = byUnit[unit];
+                lock (acc)
+                {
+                    foreach (var job in jobs)
+                    {
+                        acc.Add(job);
+                    }
+                }
+            }, progress, cancellationToken).ConfigureAwait(false);
+
+            foreach (var unit in units)
+            {
+                var acc = byUnit[unit];
+                if (unit.Error != null)
+                {
+                    acc.Error = ErrorOf(acc, unit.Error);
+                }
+                else if (acc.Total == 0 && options.BackupVaultName != null)
+                {
+                    try
+                    {
+                        acc.VaultMissing = await BackupVaultCheck.IsMissingAsync(unit.Api, options.BackupVaultName, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
+                    {
+                        acc.Error = ErrorOf(acc, ex);
+                    }
+                }
+            }
 
             if (options.BackupVaultName != null)
             {
@@ -107,40 +167,17 @@ namespace BackupDr.Core.Operations
             return merged.ToReport(since, now, options.BackupVaultName, regions, accumulators.Where(a => a.Error != null).Select(a => a.Error!).ToList(), warnings);
         }
 
-        private async Task RunRegionAsync(Accumulator acc, BackupJobFilter filter, CancellationToken cancellationToken)
+        private static RegionError ErrorOf(Accumulator acc, Exception ex) => new RegionError
         {
-            try
-            {
-                var api = _apiForRegion(acc.Region);
-                await foreach (var job in api.ListBackupJobsAsync(filter, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
-                {
-                    acc.Add(job);
-                }
+            Region = acc.Region,
+            ErrorId = ex is AwsServiceException aws ? aws.ErrorCode : ex is DrException dr ? dr.ErrorId : ex.GetType().Name,
+            Kind = ex is AwsServiceException a2 ? DrErrors.KindOf(a2) : ex is DrException d2 ? d2.Kind : DrErrorKind.InvalidOperation,
+            Message = ex.Message,
+            JobsCountedBeforeFailure = acc.Total,
+            Exception = ex,
+        };
 
-                if (acc.Total == 0 && filter.BackupVaultName != null)
-                {
-                    acc.VaultMissing = await BackupVaultCheck.IsMissingAsync(api, filter.BackupVaultName, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                acc.Error = new RegionError
-                {
-                    Region = acc.Region,
-                    ErrorId = ex is AwsServiceException aws ? aws.ErrorCode : ex is DrException dr ? dr.ErrorId : ex.GetType().Name,
-                    Kind = ex is AwsServiceException a2 ? DrErrors.KindOf(a2) : ex is DrException d2 ? d2.Kind : DrErrorKind.InvalidOperation,
-                    Message = ex.Message,
-                    JobsCountedBeforeFailure = acc.Total,
-                    Exception = ex,
-                };
-            }
-        }
-
-        /// <summary>Per-region running totals; merged after all regions finish (each is touched by one task only).</summary>
+        /// <summary>Per-region running totals, fed page by page under its own lock; merged after all regions finish.</summary>
         private sealed class Accumulator
         {
             private readonly int _maxFailed;

@@ -152,6 +152,9 @@ namespace BackupDr.Sandbox.State
         public string? LifecycleJson;
         public TagSet RecoveryPointTags = new TagSet();
         public string? ResourceName;
+
+        /// <summary>The list item as written once, for jobs whose answer can no longer change (seeded, finished): a page is then a copy.</summary>
+        public byte[]? ListItemJson;
     }
 
     internal sealed class RestoreJob : JobBase
