@@ -173,6 +173,18 @@ $BadInputRows = @(
     @{ Cmdlet = 'Get-DrBackupReport'; Case = '300-character vault name (JobListingVaultNameSent regression)'; Id = 'InvalidBackupVaultName'; Call = { Get-DrBackupReport -BackupVaultName $long300 } }
     @{ Cmdlet = 'Get-DrBackupReport'; Case = '-EndpointUrl with a query'; Id = 'InvalidEndpointUrl'; Call = { Get-DrBackupReport -EndpointUrl 'http://127.0.0.1:1/?x=1' } }
 
+    @{ Cmdlet = 'Get-DrBackupReport'; Case = '-AccountId of 11 digits'; Id = 'InvalidAccountId'; Call = { Get-DrBackupReport -AccountId '12345678901' } }
+    @{ Cmdlet = 'Get-DrBackupReport'; Case = "-AccountId '*' next to an id"; Id = 'InvalidAccountId'; Call = { Get-DrBackupReport -AccountId '*', '111122223333' } }
+    @{ Cmdlet = 'Get-DrBackupReport'; Case = '-AccountRole given as an ARN'; Id = 'InvalidAccountRole'; Call = { Get-DrBackupReport -AccountId '111122223333' -AccountRole 'arn:aws:iam::111122223333:role/Audit' } }
+    @{ Cmdlet = 'Get-DrBackupReport'; Case = "-AccountRole with -AccountId '*'"; Id = 'AccountRoleNeedsAccountIds'; Call = { Get-DrBackupReport -AccountId '*' -AccountRole BackupDrAuditRole } }
+
+    # --- Get-DrBackupJobSummary -----------------------------------------------------------------------------------
+    @{ Cmdlet = 'Get-DrBackupJobSummary'; Case = '-AccountId with letters'; Id = 'InvalidAccountId'; Call = { Get-DrBackupJobSummary -AccountId '12345678901x' } }
+    @{ Cmdlet = 'Get-DrBackupJobSummary'; Case = '-SumAccounts with one -AccountId'; Id = 'InvalidAccountId'; Call = { Get-DrBackupJobSummary -AccountId '111122223333' -SumAccounts } }
+    @{ Cmdlet = 'Get-DrBackupJobSummary'; Case = '-AggregationPeriod that AWS does not know'; Id = 'ParameterArgumentValidationError'; Call = { Get-DrBackupJobSummary -AggregationPeriod THIRTY_DAYS } }
+    @{ Cmdlet = 'Get-DrBackupJobSummary'; Case = '-ReportRegion that is none'; Id = 'InvalidRegion'; Call = { Get-DrBackupJobSummary -ReportRegion 'atlantis-1' } }
+    @{ Cmdlet = 'Get-DrBackupJobSummary'; Case = '-ResourceType empty'; Id = 'ParameterArgumentValidationError'; Call = { Get-DrBackupJobSummary -ResourceType '' } }
+
     # --- Get-DrRecoveryPoint --------------------------------------------------------------------------------------
     @{ Cmdlet = 'Get-DrRecoveryPoint'; Case = '-Since in the future'; Id = 'SinceInFuture'; Call = { Get-DrRecoveryPoint -BackupVaultName Prod -Since (Get-Date).AddDays(1) } }
     @{ Cmdlet = 'Get-DrRecoveryPoint'; Case = 'malformed resource ARN'; Id = 'InvalidResourceArn'; Call = { Get-DrRecoveryPoint -ResourceArn 'arn:nope' } }

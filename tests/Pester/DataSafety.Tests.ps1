@@ -275,20 +275,21 @@ Describe 'Backups are never silently lost' {
         $sb.ClearRequestLog()
         $jobs = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
         $jobs.Count | Should -Be 8
-        @($jobs | ForEach-Object ResourceArn) | Should -Be $arns
+        # Results stream as they finish (Start-DrBackup fans out), so compare as sets.
+        @($jobs | ForEach-Object ResourceArn | Sort-Object) | Should -Be @($arns | Sort-Object)
         @($jobs | Select-Object -ExpandProperty JobId -Unique).Count | Should -Be 8
         @($sb.Requests | Where-Object Operation -eq 'StartBackupJob').Count | Should -Be 8
 
         # A rerun with the same token starts nothing new: the same 8 jobs come back.
         $again = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
-        @($again | ForEach-Object JobId) | Should -Be @($jobs | ForEach-Object JobId)
+        @($again | ForEach-Object JobId | Sort-Object) | Should -Be @($jobs | ForEach-Object JobId | Sort-Object)
         @(Get-DrBackupJob | Where-Object { $arns -contains $_.ResourceArn }).Count | Should -Be 8
     }
 
     It 'One -IdempotencyToken for many resources regression: pipeline input gets the same per-resource tokens' {
         $viaPipeline = @($arns | ForEach-Object { [pscustomobject]@{ ResourceArn = $_ } } | Start-DrBackup -IdempotencyToken 'nightly-run-42')
         $direct = @(Start-DrBackup -ResourceArn $arns -IdempotencyToken 'nightly-run-42')
-        @($viaPipeline | ForEach-Object JobId) | Should -Be @($direct | ForEach-Object JobId)
+        @($viaPipeline | Sort-Object ResourceArn | ForEach-Object JobId) | Should -Be @($direct | Sort-Object ResourceArn | ForEach-Object JobId)
     }
 
     It 'Describe after start fails regression: the started job is emitted with a warning, never lost' {
