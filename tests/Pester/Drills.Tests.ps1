@@ -166,6 +166,68 @@ Describe 'An interrupted drill' {
     }
 }
 
+Describe 'A drill killed outright' {
+    It 'DrillKilledBeforeTagging regression: Remove-DrDrillResource lists the untagged restore by its drill name with -WhatIf, then removes it' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(2) })
+        $sb.ClearRequestLog()
+        $module = (Resolve-Path (Get-BackupDrModulePath)).Path
+        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        $childLedger = Join-Path $work 'killed.jsonl'
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore -Tier Silver -LedgerPath '$childLedger' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
+        $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
+        $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
+        $psi.Environment['AWS_REGION'] = 'us-east-1'
+        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+        $p = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $null = $p.StandardOutput.ReadToEndAsync()
+            $null = $p.StandardError.ReadToEndAsync()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Get-Sent) -contains 'StartRestoreJob') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Get-Sent | Should -Contain 'StartRestoreJob'
+            $p.Kill()    # outright: no finally, no cleanup, no tag
+            $p.WaitForExit(15000) | Should -BeTrue
+        }
+        finally {
+            if (-not $p.HasExited) { $p.Kill() }
+            $p.Dispose()
+        }
+
+        # The restore goes on without the drill and creates a DB instance that carries no drill tag.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        $leftId = @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        $leftId.Count | Should -Be 1
+        $leftId[0] | Should -Match '^drill-orders-[a-z0-9]{4}$'
+        Get-Sent | Should -Not -Contain 'AddTagsToResource'
+
+        # Found by tag only (the defect), it would be missed.
+        @(Remove-DrDrillResource -TaggedOnly -Confirm:$false).Count | Should -Be 0
+
+        $sb.ClearRequestLog()
+        $transcript = Join-Path $work 'whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { Remove-DrDrillResource -WhatIf } finally { $null = Stop-Transcript }
+        $listed = Get-Content -Raw $transcript
+        $listed | Should -Match ([regex]::Escape($leftId[0]))
+        $listed | Should -Match 'interrupted drill'
+        Get-Sent | Should -Not -Contain 'DeleteDBInstance'
+        (Get-ResourceIds).Count | Should -Be 4
+
+        $removed = @(Remove-DrDrillResource -Confirm:$false)
+        $removed.Count | Should -Be 1
+        ($removed[0].FoundBy, $removed[0].ResourceId, $removed[0].Removed) | Should -Be @('Name', $leftId[0], $true)
+        Get-ResourceIds | Should -Be $originals
+        (Invoke-Aws @('rds', 'describe-db-instances')).DBInstances.DBInstanceIdentifier | Should -Be @('orders')
+    }
+}
+
 Describe 'The drill ledger' {
     It 'LedgerTampered names the edited line' {
         $copy = Join-Path $TestDrive 'edited.jsonl'

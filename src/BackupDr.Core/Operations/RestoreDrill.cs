@@ -109,9 +109,15 @@ namespace BackupDr.Core.Operations
                 throw new DrValidationException("InvalidSelectionWindow", "SelectionWindowDays", options.SelectionWindowDays, $"-SelectionWindowDays {options.SelectionWindowDays} is out of range: give 1 to 3650 days.");
             }
 
-            if (options.NamePrefix == null || !PrefixRule.IsMatch(options.NamePrefix) || options.NamePrefix.Contains("--"))
+            ValidateNamePrefix(options.NamePrefix, "NamePrefix");
+        }
+
+        /// <summary>A drill name prefix: 1-30 letters, digits and single hyphens, starting with a letter (InvalidNamePrefix otherwise).</summary>
+        public static void ValidateNamePrefix(string? prefix, string parameterName)
+        {
+            if (prefix == null || !PrefixRule.IsMatch(prefix) || prefix.Contains("--"))
             {
-                throw new DrValidationException("InvalidNamePrefix", "NamePrefix", options.NamePrefix, $"-NamePrefix '{options.NamePrefix}' cannot start an RDS identifier: 1-30 letters, digits and single hyphens, starting with a letter.");
+                throw new DrValidationException("InvalidNamePrefix", parameterName, prefix, $"-{parameterName} '{prefix}' cannot start an RDS identifier: 1-30 letters, digits and single hyphens, starting with a letter.");
             }
         }
 

@@ -176,6 +176,37 @@ public sealed class RestoreDrillSandboxTests
     }
 
     [Fact]
+    public async Task DrillKilledBeforeTagging_regression_the_untagged_restore_is_found_by_its_drill_name_and_removed()
+    {
+        using var sb = Seeded();
+
+        // Stand-in for a process killed between the restore's start and its tagging: neither the tag nor the
+        // cleanup reaches AWS, so the restored DB instance is left without BackupDrDrillId.
+        sb.Server.AddFault("AddTagsToResource", 100, 403, "AccessDenied");
+        sb.Server.AddFault("DeleteDBInstance", 100, 403, "AccessDenied");
+        var r = await Run(Drill(sb), DbArn("orders"));
+        Assert.False(r.Passed);
+        sb.Server.ClearFaults();
+        var left = Assert.Single(await All(sb.Rds.DescribeDBInstancesAsync(null, Ct)), d => d.DBInstanceIdentifier != "orders");
+        Assert.StartsWith("drill-orders-", left.DBInstanceIdentifier, StringComparison.Ordinal);
+        Assert.DoesNotContain(left.TagList, t => t.Key == RestoreDrill.DrillIdTag);
+
+        // An ordinary database whose name merely starts like a drill's is never taken for one.
+        await sb.NewDb("drill-notes");
+        var cleaner = new DrillResourceCleaner(sb.Rds, sb.Ec2);
+        Assert.Empty(await All(cleaner.FindAsync(null, null, Account, Ct)));          // by tag only: the defect
+        Assert.Empty(await All(cleaner.FindAsync(null, null, Account, "other-", Ct)));
+        Assert.Empty(await All(cleaner.FindAsync(null, TimeSpan.FromDays(1), Account, "drill-", Ct)));
+        var found = Assert.Single(await All(cleaner.FindAsync(null, null, Account, "drill-", Ct)));
+        Assert.Equal((left.DBInstanceArn, DrillResourceCleaner.ByName, string.Empty, "RDS"), (found.ResourceArn, found.FoundBy, found.DrillId, found.ResourceType));
+        Assert.Empty(await All(cleaner.FindAsync("drill-20260101000000-abcd", null, Account, "drill-", Ct)));
+
+        await cleaner.RemoveAsync(found, Ct);
+        var dbs = await All(sb.Rds.DescribeDBInstancesAsync(null, Ct));
+        Assert.Equal(new[] { "drill-notes", "orders" }, dbs.Select(d => d.DBInstanceIdentifier).OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_not_completed_point_is_refused_before_anything_is_sent()
     {
         using var sb = Seeded();
