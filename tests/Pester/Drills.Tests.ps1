@@ -305,3 +305,61 @@ Describe 'examples/Invoke-DrDrill.ps1' {
         (Get-ResourceIds).Count | Should -Be 4
     }
 }
+
+Describe 'Drills in parallel (-ThrottleLimit)' {
+    BeforeAll {
+        $fleet = 1..5 | ForEach-Object { 'vol-0e0e0e0e0e0e0e0{0:x2}' -f $_ }
+        $fleetSeed = @{ regions = @(@{
+                    region         = 'us-east-1'
+                    volumes        = @($fleet | ForEach-Object { @{ id = $_; size = 8; tags = @{ DrTier = 'Bronze'; Fleet = 'parallel' } } })
+                    vaults         = @(@{ name = 'Fleet' })
+                    recoveryPoints = @($fleet | ForEach-Object { @{ arn = "arn:aws:ec2:us-east-1::snapshot/snap-$($_.Substring(4))"; vault = 'Fleet'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$_"; createdAgeMinutes = 30 } })
+                }) } | ConvertTo-Json -Depth 8
+        $null = $sb.Server.SeedFromJson($fleetSeed)
+        $fleetPoints = @($fleet | ForEach-Object { "arn:aws:ec2:us-east-1::snapshot/snap-$($_.Substring(4))" })
+
+        # The most restore jobs of the fleet the sandbox had running at one moment (its own job times are the witness).
+        function Get-MaxOverlap {
+            $jobs = @((Invoke-Aws @('backup', 'list-restore-jobs')).RestoreJobs | Where-Object { $_.RecoveryPointArn -in $fleetPoints })
+            $edges = @($jobs | ForEach-Object {
+                    [pscustomobject]@{ At = [double]"$($_.CreationDate)"; D = 1 }
+                    [pscustomobject]@{ At = [double]"$($_.CompletionDate)"; D = -1 }
+                } | Sort-Object At, D)
+            $now = 0; $max = 0
+            foreach ($e in $edges) { $now += $e.D; if ($now -gt $max) { $max = $now } }
+            [pscustomobject]@{ Jobs = $jobs.Count; Max = $max }
+        }
+    }
+
+    It 'runs at most -ThrottleLimit drills at once, more than one, emits one result each, and leaves nothing behind' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromMilliseconds(800) })
+        try {
+            $verbose = $null
+            $results = @(Test-DrRestore -Tag @{ Fleet = 'parallel' } -ThrottleLimit 2 -LedgerPath $ledger -Confirm:$false -Verbose 4>&1 |
+                    Tee-Object -Variable all | Where-Object { $_ -is [BackupDr.Core.Model.DrillResult] })
+        }
+        finally {
+            $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        }
+        $results.Count | Should -Be 5
+        ($results.ResourceArn | Sort-Object -Unique).Count | Should -Be 5
+        $results | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message; $_.CleanedUp | Should -BeTrue }
+        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match '5 restore drill\(s\), at most 2 at once'
+        $o = Get-MaxOverlap
+        $o.Jobs | Should -Be 5
+        $o.Max | Should -BeGreaterThan 1
+        $o.Max | Should -BeLessOrEqual 2
+        # Each result was appended once and the chain still verifies.
+        $history = @(Get-DrDrillHistory -LedgerPath $ledger | Where-Object DrillId -eq $results[0].DrillId)
+        $history.Count | Should -Be 5
+        @(Get-DrResource -ResourceType EBS, RDS | Where-Object { $_.Tags.ContainsKey('BackupDrDrillId') }).Count | Should -Be 0
+        (Get-DrResource -ResourceType EBS -Tag @{ Fleet = 'parallel' }).Count | Should -Be 5
+    }
+
+    It '-ThrottleLimit <Limit> is refused before anything is sent' -ForEach @(@{ Limit = 0 }, @{ Limit = 33 }) {
+        $sb.ClearRequestLog()
+        { Test-DrRestore -Tag @{ Fleet = 'parallel' } -ThrottleLimit $Limit -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,BackupDr.Commands.TestDrRestoreCommand'
+        Get-Sent | Should -BeNullOrEmpty
+    }
+}
