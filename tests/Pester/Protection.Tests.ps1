@@ -244,7 +244,7 @@ Describe 'Get-DrProtectionStatus against the sandbox' {
         It 'the table fits 120 columns with a short resource id, and Format-List shows the ARNs' {
             $s = @(Get-DrProtectionStatus -DrRegion us-west-2)
             $text = Assert-FitsIn120 $s
-            $text | Should -Match 'vol-0123456789abcdef0 +Silver +0m +yes +0m +- +OK \(VaultNotLocked\)'
+            $text | Should -Match 'vol-0123456789abcdef0 +Silver +0m +0m +- +OK \(VaultNotLocked\)'
             ($s | Format-List | Out-String) | Should -Match 'ResourceArn +: arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'
             $null = Assert-FitsIn120 (Get-DrProtectionStatus -Summary)
         }
@@ -327,7 +327,7 @@ Describe 'Get-DrProtectionStatus over backup plan selections' {
 
         $text = Assert-FitsIn120 ($s)
         $text | Should -Match 'Plan'
-        $text | Should -Match 'vol-0123456789abcdef0 +- +never +- +- +BackupDr-Bronze +UntaggedNeverBackedUp, SelectedWithoutTier'
+        $text | Should -Match 'vol-0123456789abcdef0 +- +never +- +BackupDr-Bronze +UntaggedNeverBackedUp, SelectedWithoutTier'
         $text | Should -Match 'vol-0fedcba9876543210 +Bronze .+ BackupDr-Bronze +OK \(VaultNotLocked\)'
     }
 }

@@ -81,7 +81,7 @@ namespace BackupDr.Commands
         /// <summary>At most this many drills at once (1-32, default 4); 1 drills each resource as it arrives.</summary>
         [Parameter]
         [ValidateRange(1, RestoreDrill.MaxThrottleLimit)]
-        public int ThrottleLimit { get; set; } = RestoreDrill.DefaultThrottleLimit;
+        public int ThrottleLimit { get; set; } = 4;
 
         protected override void BeginProcessing()
         {

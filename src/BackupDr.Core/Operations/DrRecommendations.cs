@@ -85,6 +85,7 @@ namespace BackupDr.Core.Operations
             Entry("InvalidSample", "Give -Sample as a percentage of the resources, 1 to 100 (for example -Sample 10 drills a tenth of them)."),
             Entry("InvalidSelectionWindow", "Give -SelectionWindowDays as a number of days, 1 to 3650, or leave it out to drill the newest recovery point."),
             Entry("InvalidNamePrefix", "Give a -NamePrefix that can start an RDS identifier: a letter, then letters, digits and single hyphens, at most 30 characters (default: drill-)."),
+            Entry("InvalidThrottleLimit", "Give -ThrottleLimit from 1 to 32: how many restore drills run at once (default 4; 1 drills one resource after the other)."),
             Entry("NoDrillTarget", "Pipe resources in (Get-DrResource | Test-DrRestore), or pass -Tier Gold|Silver|Bronze or -Tag @{ Key = 'Value' }."),
             Entry("LedgerTampered", "The drill ledger was changed after it was written: compare it with a copy you keep elsewhere (backup, WORM storage), restore that copy, and keep new drills in a fresh -LedgerPath until the cause is known."),
             Entry("InvalidLedgerPath", "Give -LedgerPath as the path of a file (it is created if missing), or leave it out for the default under your local application data."),
