@@ -293,18 +293,19 @@ Describe 'Get-DrProtectionStatus over backup plan selections' {
             $env:AWS_SECRET_ACCESS_KEY = 'sandbox-secret-key-not-a-real-secret'
             $env:AWS_DEFAULT_REGION = 'us-east-1'
             $env:AWS_PAGER = ''
-            $json = & aws --endpoint-url $sb.EndpointUrl @Arguments --output json
-            $LASTEXITCODE | Should -Be 0
-            $json | Out-String | ConvertFrom-Json
+            # --region: an AWS_REGION left by another test must not send the call elsewhere.
+            $out = & aws --endpoint-url $sb.EndpointUrl --region us-east-1 @Arguments --output json 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+            ($out | Where-Object { $_ -is [string] }) | Out-String | ConvertFrom-Json
         }
     }
     AfterAll { Stop-DrSandbox }
 
     It 'PlanSelectionScope regression: an untagged volume a plan selects by ARN is in scope, names its plan and is SelectedWithoutTier' {
         # Untagged and never backed up: outside the tag scope until a plan selects it.
-        (Get-DrProtectionStatus).ResourceId | Should -Not -Contain 'vol-0123456789abcdef0'
+        (Get-DrProtectionStatus -Region us-east-1).ResourceId | Should -Not -Contain 'vol-0123456789abcdef0'
 
-        $plan = New-DrBackupPlan -Tier Bronze -BackupVaultName Prod -DrRegion eu-central-1 -Confirm:$false
+        $plan = New-DrBackupPlan -Tier Bronze -BackupVaultName Prod -DrRegion eu-central-1 -Region us-east-1 -Confirm:$false
         $doc = @{ SelectionName = 'web-root'; IamRoleArn = 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole'; Resources = @($webRoot) } | ConvertTo-Json -Compress
         $docPath = Join-Path $TestDrive 'selection.json'
         Set-Content -LiteralPath $docPath -Value $doc
@@ -312,7 +313,7 @@ Describe 'Get-DrProtectionStatus over backup plan selections' {
 
         $sb.ClearRequestLog()
         $warned = $null
-        $s = @(Get-DrProtectionStatus -WarningVariable warned -WarningAction SilentlyContinue)
+        $s = @(Get-DrProtectionStatus -Region us-east-1 -WarningVariable warned -WarningAction SilentlyContinue)
         @($sb.Requests | ForEach-Object Operation) | Should -Contain 'GetBackupSelection'
         $web = $s | Where-Object ResourceId -eq 'vol-0123456789abcdef0'
         $web | Should -Not -BeNullOrEmpty
@@ -321,9 +322,9 @@ Describe 'Get-DrProtectionStatus over backup plan selections' {
         ($warned -join ' ') | Should -Match 'vol-0123456789abcdef0: backup plan selection BackupDr-Bronze/web-root assigns it'
         ($s | Where-Object ResourceId -eq 'vol-0fedcba9876543210').BackupSelection | Should -Be 'BackupDr-Bronze/DrTier-Bronze'
 
-        (@(Get-DrProtectionStatus -BackupPlanName backupdr-bronze -WarningAction SilentlyContinue).ResourceId | Sort-Object) | Should -Be @('vol-0123456789abcdef0', 'vol-0fedcba9876543210')
-        @(Get-DrProtectionStatus -BackupPlanName NoSuchPlan).Count | Should -Be 0
-        (Get-DrProtectionStatus -ResourceArn $webRoot -WarningAction SilentlyContinue).BackupPlan | Should -Be 'BackupDr-Bronze'
+        (@(Get-DrProtectionStatus -Region us-east-1 -BackupPlanName backupdr-bronze -WarningAction SilentlyContinue).ResourceId | Sort-Object) | Should -Be @('vol-0123456789abcdef0', 'vol-0fedcba9876543210')
+        @(Get-DrProtectionStatus -Region us-east-1 -BackupPlanName NoSuchPlan).Count | Should -Be 0
+        (Get-DrProtectionStatus -Region us-east-1 -ResourceArn $webRoot -WarningAction SilentlyContinue).BackupPlan | Should -Be 'BackupDr-Bronze'
 
         $text = Assert-FitsIn120 ($s)
         $text | Should -Match 'Plan'
