@@ -293,8 +293,13 @@ Describe 'Get-DrProtectionStatus over backup plan selections' {
             $env:AWS_SECRET_ACCESS_KEY = 'sandbox-secret-key-not-a-real-secret'
             $env:AWS_DEFAULT_REGION = 'us-east-1'
             $env:AWS_PAGER = ''
-            # --region: an AWS_REGION left by another test must not send the call elsewhere.
-            $out = & aws --endpoint-url $sb.EndpointUrl --region us-east-1 @Arguments --output json 2>&1
+            # --region, and no profile: what other tests left in the environment must not redirect the CLI.
+            $saved = @{}
+            foreach ($n in 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_SESSION_TOKEN') {
+                if (Test-Path "Env:$n") { $saved[$n] = (Get-Item "Env:$n").Value; Remove-Item "Env:$n" }
+            }
+            try { $out = & aws --endpoint-url $sb.EndpointUrl --region us-east-1 @Arguments --output json 2>&1 }
+            finally { foreach ($n in $saved.Keys) { Set-Item "Env:$n" -Value $saved[$n] } }
             $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
             ($out | Where-Object { $_ -is [string] }) | Out-String | ConvertFrom-Json
         }
