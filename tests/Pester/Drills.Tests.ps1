@@ -166,6 +166,68 @@ Describe 'An interrupted drill' {
     }
 }
 
+Describe 'A drill killed outright' {
+    It 'DrillKilledBeforeTagging regression: Remove-DrDrillResource lists the untagged restore by its drill name with -WhatIf, then removes it' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(2) })
+        $sb.ClearRequestLog()
+        $module = (Resolve-Path (Get-BackupDrModulePath)).Path
+        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        $childLedger = Join-Path $work 'killed.jsonl'
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore -Tier Silver -LedgerPath '$childLedger' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
+        $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
+        $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
+        $psi.Environment['AWS_REGION'] = 'us-east-1'
+        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+        $p = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $null = $p.StandardOutput.ReadToEndAsync()
+            $null = $p.StandardError.ReadToEndAsync()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Get-Sent) -contains 'StartRestoreJob') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Get-Sent | Should -Contain 'StartRestoreJob'
+            $p.Kill()    # outright: no finally, no cleanup, no tag
+            $p.WaitForExit(15000) | Should -BeTrue
+        }
+        finally {
+            if (-not $p.HasExited) { $p.Kill() }
+            $p.Dispose()
+        }
+
+        # The restore goes on without the drill and creates a DB instance that carries no drill tag.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        $leftId = @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        $leftId.Count | Should -Be 1
+        $leftId[0] | Should -Match '^drill-orders-[a-z0-9]{4}$'
+        Get-Sent | Should -Not -Contain 'AddTagsToResource'
+
+        # Found by tag only (the defect), it would be missed.
+        @(Remove-DrDrillResource -TaggedOnly -Confirm:$false).Count | Should -Be 0
+
+        $sb.ClearRequestLog()
+        $transcript = Join-Path $work 'whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { Remove-DrDrillResource -WhatIf } finally { $null = Stop-Transcript }
+        $listed = Get-Content -Raw $transcript
+        $listed | Should -Match ([regex]::Escape($leftId[0]))
+        $listed | Should -Match 'interrupted drill'
+        Get-Sent | Should -Not -Contain 'DeleteDBInstance'
+        (Get-ResourceIds).Count | Should -Be 4
+
+        $removed = @(Remove-DrDrillResource -Confirm:$false)
+        $removed.Count | Should -Be 1
+        ($removed[0].FoundBy, $removed[0].ResourceId, $removed[0].Removed) | Should -Be @('Name', $leftId[0], $true)
+        Get-ResourceIds | Should -Be $originals
+        (Invoke-Aws @('rds', 'describe-db-instances')).DBInstances.DBInstanceIdentifier | Should -Be @('orders')
+    }
+}
+
 Describe 'The drill ledger' {
     It 'LedgerTampered names the edited line' {
         $copy = Join-Path $TestDrive 'edited.jsonl'
@@ -241,5 +303,63 @@ Describe 'examples/Invoke-DrDrill.ps1' {
         $junit.testsuites.testsuite.failures | Should -Be '1'
         @($junit.testsuites.testsuite.testcase | Where-Object { $_.failure }).name | Should -BeLike 'vol-0d0d0d0d0d0d0d0d3*'
         (Get-ResourceIds).Count | Should -Be 4
+    }
+}
+
+Describe 'Drills in parallel (-ThrottleLimit)' {
+    BeforeAll {
+        $fleet = 1..5 | ForEach-Object { 'vol-0e0e0e0e0e0e0e0{0:x2}' -f $_ }
+        $fleetSeed = @{ regions = @(@{
+                    region         = 'us-east-1'
+                    volumes        = @($fleet | ForEach-Object { @{ id = $_; size = 8; tags = @{ DrTier = 'Bronze'; Fleet = 'parallel' } } })
+                    vaults         = @(@{ name = 'Fleet' })
+                    recoveryPoints = @($fleet | ForEach-Object { @{ arn = "arn:aws:ec2:us-east-1::snapshot/snap-$($_.Substring(4))"; vault = 'Fleet'; resourceArn = "arn:aws:ec2:us-east-1:${acct}:volume/$_"; createdAgeMinutes = 30 } })
+                }) } | ConvertTo-Json -Depth 8
+        $null = $sb.Server.SeedFromJson($fleetSeed)
+        $fleetPoints = @($fleet | ForEach-Object { "arn:aws:ec2:us-east-1::snapshot/snap-$($_.Substring(4))" })
+
+        # The most restore jobs of the fleet the sandbox had running at one moment (its own job times are the witness).
+        function Get-MaxOverlap {
+            $jobs = @((Invoke-Aws @('backup', 'list-restore-jobs')).RestoreJobs | Where-Object { $_.RecoveryPointArn -in $fleetPoints })
+            $edges = @($jobs | ForEach-Object {
+                    [pscustomobject]@{ At = [double]"$($_.CreationDate)"; D = 1 }
+                    [pscustomobject]@{ At = [double]"$($_.CompletionDate)"; D = -1 }
+                } | Sort-Object At, D)
+            $now = 0; $max = 0
+            foreach ($e in $edges) { $now += $e.D; if ($now -gt $max) { $max = $now } }
+            [pscustomobject]@{ Jobs = $jobs.Count; Max = $max }
+        }
+    }
+
+    It 'runs at most -ThrottleLimit drills at once, more than one, emits one result each, and leaves nothing behind' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromMilliseconds(800) })
+        try {
+            $verbose = $null
+            $results = @(Test-DrRestore -Tag @{ Fleet = 'parallel' } -ThrottleLimit 2 -LedgerPath $ledger -Confirm:$false -Verbose 4>&1 |
+                    Tee-Object -Variable all | Where-Object { $_ -is [BackupDr.Core.Model.DrillResult] })
+        }
+        finally {
+            $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        }
+        $results.Count | Should -Be 5
+        ($results.ResourceArn | Sort-Object -Unique).Count | Should -Be 5
+        $results | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message; $_.CleanedUp | Should -BeTrue }
+        ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match '5 restore drill\(s\), at most 2 at once'
+        $o = Get-MaxOverlap
+        $o.Jobs | Should -Be 5
+        $o.Max | Should -BeGreaterThan 1
+        $o.Max | Should -BeLessOrEqual 2
+        # Each result was appended once and the chain still verifies.
+        $history = @(Get-DrDrillHistory -LedgerPath $ledger | Where-Object DrillId -eq $results[0].DrillId)
+        $history.Count | Should -Be 5
+        @(Get-DrResource -ResourceType EBS, RDS | Where-Object { $_.Tags.ContainsKey('BackupDrDrillId') }).Count | Should -Be 0
+        (Get-DrResource -ResourceType EBS -Tag @{ Fleet = 'parallel' }).Count | Should -Be 5
+    }
+
+    It '-ThrottleLimit <Limit> is refused before anything is sent' -ForEach @(@{ Limit = 0 }, @{ Limit = 33 }) {
+        $sb.ClearRequestLog()
+        { Test-DrRestore -Tag @{ Fleet = 'parallel' } -ThrottleLimit $Limit -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,BackupDr.Commands.TestDrRestoreCommand'
+        Get-Sent | Should -BeNullOrEmpty
     }
 }

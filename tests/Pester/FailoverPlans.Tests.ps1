@@ -75,6 +75,49 @@ Describe 'Invoke-DrFailover' {
         $r.Forced | Should -BeFalse
     }
 
+    It 'checks the lag against the -PolicyPath RPO, not the tier default' {
+        $null = Set-ReplicaLag $sb 7200
+        $policy = Join-Path $TestDrive 'tiers.psd1'
+        Set-Content -Path $policy -Value "@{ Tiers = @{ Gold = @{ Rpo = '3h' } } }"
+        $r = Invoke-DrFailover -DBInstanceIdentifier $replica -Region $drRegion -PolicyPath $policy -Timeout 60 -Confirm:$false
+        $r.Succeeded | Should -BeTrue
+        $r.Forced | Should -BeFalse
+        $r.Rpo | Should -Be ([TimeSpan]::FromHours(3))
+        $r.RpoSource | Should -Be 'File'
+    }
+
+    It 'a broken -PolicyPath is TierPolicyInvalid naming the line, and nothing is sent' {
+        $policy = Join-Path $TestDrive 'broken.psd1'
+        Set-Content -Path $policy -Value "@{`n  Tiers = @{ Platinum = @{ Rpo = '1h' } }`n}"
+        $sb.ClearRequestLog()
+        { Invoke-DrFailover -DBInstanceIdentifier $replica -Region $drRegion -PolicyPath $policy -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TierPolicyInvalid,BackupDr.Commands.InvokeDrFailoverCommand' -ExpectedMessage '*line 2*'
+        Get-Operation $sb | Should -BeNullOrEmpty
+    }
+
+    It 'a DrRpoMinutes tag on the replica, or on its source when the replica has none, overrides the tier RPO' {
+        $null = Set-ReplicaLag $sb 7200
+        Set-DrBackupTag -DBInstanceIdentifier $replica -Region $drRegion -Tag @{ DrRpoMinutes = '180' } -Confirm:$false
+        $check = Invoke-DrFailover -DBInstanceIdentifier $replica -Region $drRegion -WhatIf -Verbose 4>&1 | Out-String
+        $check | Should -Match 'Gold RPO 3 h 0 min \(Tag\)'
+
+        # A replica created without tags follows its source's objectives (the source is in us-east-1).
+        $sb.Server.SeedFromJson('{"regions":[{"region":"eu-central-1","dbInstances":[{"id":"orders-db-replica3","readReplicaSource":"arn:aws:rds:us-east-1:123456789012:db:orders-db"}]}]}')
+        $body = @{ region = $drRegion; dbInstanceIdentifier = 'orders-db-replica3'; seconds = 7200 } | ConvertTo-Json
+        $null = Invoke-RestMethod -Method Post -Uri "$($sb.EndpointUrl)/_sandbox/replica-lag" -Body $body -ContentType 'application/json'
+        $err = $null
+        $null = Invoke-DrFailover -DBInstanceIdentifier orders-db-replica3 -Region $drRegion -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'TierNotFound,BackupDr.Commands.InvokeDrFailoverCommand'
+        Set-DrBackupTag -DBInstanceIdentifier orders-db -Region us-east-1 -Tier Silver -Tag @{ DrRpoMinutes = '30' } -Confirm:$false
+        $err = $null
+        $null = Invoke-DrFailover -DBInstanceIdentifier orders-db-replica3 -Region $drRegion -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be 'ReplicaLagExceedsRpo,BackupDr.Commands.InvokeDrFailoverCommand'
+        $err[0].Exception.Message | Should -Match 'Silver RPO of 30 min 0 s \(its DrRpoMinutes tag\)'
+        Set-DrBackupTag -DBInstanceIdentifier orders-db -Region us-east-1 -Tag @{ DrRpoMinutes = '240' } -Confirm:$false
+        $r = Invoke-DrFailover -DBInstanceIdentifier orders-db-replica3 -Region $drRegion -Timeout 60 -Confirm:$false
+        ($r.Tier, $r.Rpo, $r.RpoSource, $r.Forced) | Should -Be @('Silver', [TimeSpan]::FromHours(4), 'Tag', $false)
+    }
+
     It '-WhatIf reads the replica and its lag and sends no write' {
         $sb.ClearRequestLog()
         $out = Invoke-DrFailover -DBInstanceIdentifier $replica -Region $drRegion -WhatIf

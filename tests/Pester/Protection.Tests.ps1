@@ -244,7 +244,7 @@ Describe 'Get-DrProtectionStatus against the sandbox' {
         It 'the table fits 120 columns with a short resource id, and Format-List shows the ARNs' {
             $s = @(Get-DrProtectionStatus -DrRegion us-west-2)
             $text = Assert-FitsIn120 $s
-            $text | Should -Match 'vol-0123456789abcdef0 +Silver +0m +yes +0m +OK \(VaultNotLocked\)'
+            $text | Should -Match 'vol-0123456789abcdef0 +Silver +0m +0m +- +OK \(VaultNotLocked\)'
             ($s | Format-List | Out-String) | Should -Match 'ResourceArn +: arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'
             $null = Assert-FitsIn120 (Get-DrProtectionStatus -Summary)
         }
@@ -283,3 +283,58 @@ Describe 'Get-DrProtectionStatus against the sandbox' {
         }
     }
 }
+
+Describe 'Get-DrProtectionStatus over backup plan selections' {
+    BeforeAll {
+        $sb = Start-DrSandbox -JobDuration 1 -SeedPath $SampleSeed
+        $webRoot = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'
+        function Invoke-Aws([string[]] $Arguments) {
+            $env:AWS_ACCESS_KEY_ID = $sb.AccessKey
+            $env:AWS_SECRET_ACCESS_KEY = 'sandbox-secret-key-not-a-real-secret'
+            $env:AWS_DEFAULT_REGION = 'us-east-1'
+            $env:AWS_PAGER = ''
+            # --region, and no profile: what other tests left in the environment must not redirect the CLI.
+            $saved = @{}
+            foreach ($n in 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_SESSION_TOKEN') {
+                if (Test-Path "Env:$n") { $saved[$n] = (Get-Item "Env:$n").Value; Remove-Item "Env:$n" }
+            }
+            try { $out = & aws --endpoint-url $sb.EndpointUrl --region us-east-1 @Arguments --output json 2>&1 }
+            finally { foreach ($n in $saved.Keys) { Set-Item "Env:$n" -Value $saved[$n] } }
+            $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+            ($out | Where-Object { $_ -is [string] }) | Out-String | ConvertFrom-Json
+        }
+    }
+    AfterAll { Stop-DrSandbox }
+
+    It 'PlanSelectionScope regression: an untagged volume a plan selects by ARN is in scope, names its plan and is SelectedWithoutTier' {
+        # Untagged and never backed up: outside the tag scope until a plan selects it.
+        (Get-DrProtectionStatus -Region us-east-1).ResourceId | Should -Not -Contain 'vol-0123456789abcdef0'
+
+        $plan = New-DrBackupPlan -Tier Bronze -BackupVaultName Prod -DrRegion eu-central-1 -Region us-east-1 -Confirm:$false
+        $doc = @{ SelectionName = 'web-root'; IamRoleArn = 'arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole'; Resources = @($webRoot) } | ConvertTo-Json -Compress
+        $docPath = Join-Path $TestDrive 'selection.json'
+        Set-Content -LiteralPath $docPath -Value $doc
+        $null = Invoke-Aws @('backup', 'create-backup-selection', '--backup-plan-id', $plan.BackupPlanId, '--backup-selection', "file://$docPath")
+
+        $sb.ClearRequestLog()
+        $warned = $null
+        $s = @(Get-DrProtectionStatus -Region us-east-1 -WarningVariable warned -WarningAction SilentlyContinue)
+        @($sb.Requests | ForEach-Object Operation) | Should -Contain 'GetBackupSelection'
+        $web = $s | Where-Object ResourceId -eq 'vol-0123456789abcdef0'
+        $web | Should -Not -BeNullOrEmpty
+        ($web.BackupPlan, $web.BackupSelection, $web.InPolicy) | Should -Be @('BackupDr-Bronze', 'BackupDr-Bronze/web-root', $false)
+        $web.Gaps | Should -Be @('UntaggedNeverBackedUp', 'SelectedWithoutTier')
+        ($warned -join ' ') | Should -Match 'vol-0123456789abcdef0: backup plan selection BackupDr-Bronze/web-root assigns it'
+        ($s | Where-Object ResourceId -eq 'vol-0fedcba9876543210').BackupSelection | Should -Be 'BackupDr-Bronze/DrTier-Bronze'
+
+        (@(Get-DrProtectionStatus -Region us-east-1 -BackupPlanName backupdr-bronze -WarningAction SilentlyContinue).ResourceId | Sort-Object) | Should -Be @('vol-0123456789abcdef0', 'vol-0fedcba9876543210')
+        @(Get-DrProtectionStatus -Region us-east-1 -BackupPlanName NoSuchPlan).Count | Should -Be 0
+        (Get-DrProtectionStatus -Region us-east-1 -ResourceArn $webRoot -WarningAction SilentlyContinue).BackupPlan | Should -Be 'BackupDr-Bronze'
+
+        $text = Assert-FitsIn120 ($s)
+        $text | Should -Match 'Plan'
+        $text | Should -Match 'vol-0123456789abcdef0 +- +never +- +BackupDr-Bronze +UntaggedNeverBackedUp, SelectedWithoutTier'
+        $text | Should -Match 'vol-0fedcba9876543210 +Bronze .+ BackupDr-Bronze +OK \(VaultNotLocked\)'
+    }
+}
+

@@ -6,7 +6,7 @@ using BackupDr.Core.Operations;
 
 namespace BackupDr.Commands
 {
-    /// <summary>Finds the DB instances and volumes that past or interrupted drills left (tag BackupDrDrillId) and deletes them.</summary>
+    /// <summary>Finds the DB instances and volumes that past or interrupted drills left (tag BackupDrDrillId, or a drill's temporary name) and deletes them.</summary>
     [Cmdlet(VerbsCommon.Remove, "DrDrillResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(DrillLeftover))]
     public sealed class RemoveDrDrillResourceCommand : DrAwsCmdlet
@@ -23,15 +23,25 @@ namespace BackupDr.Commands
         [Parameter]
         public TimeSpan? OlderThan { get; set; }
 
+        /// <summary>The -NamePrefix the drills used (default drill-): untagged DB instances named like their restores are found too.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string NamePrefix { get; set; } = "drill-";
+
+        /// <summary>Only resources carrying the drill tag: skip the search by drill name.</summary>
+        [Parameter]
+        public SwitchParameter TaggedOnly { get; set; }
+
         protected override void BeginProcessing()
         {
             try
             {
                 DrillResourceCleaner.Validate(null, OlderThan);
+                RestoreDrill.ValidateNamePrefix(NamePrefix, "NamePrefix");
             }
             catch (DrValidationException ex)
             {
-                ThrowDrError(ex, OlderThan);
+                ThrowDrError(ex, ex.Value);
             }
         }
 
@@ -59,7 +69,8 @@ namespace BackupDr.Commands
             {
                 _account ??= Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
                 var account = _account;
-                Stream(ct => cleaner.FindAsync(DrillId, OlderThan, account, ct), found.Add);
+                var prefix = TaggedOnly ? null : NamePrefix;
+                Stream(ct => cleaner.FindAsync(DrillId, OlderThan, account, prefix, ct), found.Add);
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -70,7 +81,10 @@ namespace BackupDr.Commands
             foreach (var leftover in found)
             {
                 var age = leftover.DrillStarted == null ? string.Empty : $", started {leftover.DrillStarted:u}";
-                if (!ShouldProcess(leftover.ResourceArn, $"Delete the {leftover.ResourceType} left by drill {leftover.DrillId}{age}{(leftover.ResourceType == "RDS" ? " (no final snapshot)" : string.Empty)}"))
+                var by = leftover.FoundBy == DrillResourceCleaner.ByName
+                    ? $"an interrupted drill (untagged, found by its drill name {NamePrefix}...; created {leftover.DrillStarted:u})"
+                    : $"drill {leftover.DrillId}{age}";
+                if (!ShouldProcess(leftover.ResourceArn, $"Delete the {leftover.ResourceType} left by {by}{(leftover.ResourceType == "RDS" ? " (no final snapshot)" : string.Empty)}"))
                 {
                     continue;
                 }

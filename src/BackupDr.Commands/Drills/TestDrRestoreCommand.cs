@@ -22,6 +22,7 @@ namespace BackupDr.Commands
         private const string SelectionSet = "BySelection";
 
         private readonly List<DrillTarget> _pending = new List<DrillTarget>();
+        private readonly List<KeyValuePair<DrillTarget, RecoveryPoint>> _approved = new List<KeyValuePair<DrillTarget, RecoveryPoint>>();
         private readonly List<DrillResult> _results = new List<DrillResult>();
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
         private RestoreDrill? _drill;
@@ -81,6 +82,11 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? HtmlPath { get; set; }
 
+        /// <summary>At most this many drills at once (1-32, default 4); 1 drills each resource as it arrives.</summary>
+        [Parameter]
+        [ValidateRange(1, RestoreDrill.MaxThrottleLimit)]
+        public int ThrottleLimit { get; set; } = 4;
+
         protected override void BeginProcessing()
         {
             try
@@ -96,6 +102,7 @@ namespace BackupDr.Commands
                     Timeout = Timeout,
                     Schedule = DrState.PollSchedule,
                     Progress = WaitProgress("Restore drill"),
+                    ThrottleLimit = ThrottleLimit,
                 };
                 RestoreDrill.Validate(options);
                 if (!MyInvocation.ExpectingInput && ParameterSetName == SelectionSet && _tier == null && (Tag == null || Tag.Count == 0))
@@ -169,6 +176,7 @@ namespace BackupDr.Commands
                 Drill(target);
             }
 
+            RunApproved();
             CompleteWaitProgress();
             WriteReports();
         }
@@ -201,6 +209,13 @@ namespace BackupDr.Commands
                 return;
             }
 
+            if (ThrottleLimit > 1)
+            {
+                // Run together once every target is chosen and confirmed (EndProcessing).
+                _approved.Add(new KeyValuePair<DrillTarget, RecoveryPoint>(target, point));
+                return;
+            }
+
             DrillResult result;
             try
             {
@@ -213,8 +228,38 @@ namespace BackupDr.Commands
                 return;
             }
 
+            Emit(result);
+        }
+
+        /// <summary>
+        /// The drills confirmed so far, at most -ThrottleLimit at once; each result is emitted (and appended to the
+        /// ledger) on the pipeline thread as soon as its drill is done, so ledger appends never interleave.
+        /// </summary>
+        private void RunApproved()
+        {
+            if (_approved.Count == 0)
+            {
+                return;
+            }
+
+            var drill = _drill!;
+            var drills = _approved.ToList();
+            _approved.Clear();
+            WriteVerbose($"Drill {drill.DrillId}: {drills.Count} restore drill(s), at most {ThrottleLimit} at once.");
+            var validate = Validation == null ? null : (Func<object, Task<string?>>)Validate;
+            Run(ct => drill.RunAllAsync(
+                drills,
+                validate,
+                Log,
+                result => Post(() => Emit(result)),
+                (ex, arn) => Post(() => WriteDrError(ex, arn)),
+                ct));
+        }
+
+        /// <summary>Records one result in the ledger, writes it, and a DrillFailed error when it did not pass.</summary>
+        private void Emit(DrillResult result)
+        {
             _results.Add(result);
-            WriteObject(result);
             try
             {
                 _ledger!.Append(result, DateTime.UtcNow);
@@ -224,6 +269,7 @@ namespace BackupDr.Commands
                 WriteDrError(ex, _ledger!.Path);
             }
 
+            WriteObject(result);
             if (!result.Passed)
             {
                 WriteError(DrErrorRecords.From(new DrException("DrillFailed", null, result, $"The restore drill of {result.ResourceArn} failed: {result.Message}", DrErrorKind.JobFailed), result));

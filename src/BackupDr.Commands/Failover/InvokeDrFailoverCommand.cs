@@ -25,7 +25,7 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? DBInstanceIdentifier { get; set; }
 
-        /// <summary>The tier whose RPO the lag must meet; default: the replica's DrTier tag.</summary>
+        /// <summary>The tier whose RPO the lag must meet; default: the replica's (or its source's) DrTier tag.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(TierCompleter))]
         public DrTier? Tier { get => (DrTier?)_tier; set => _tier = value; }
@@ -33,6 +33,29 @@ namespace BackupDr.Commands
         // Boxed, not a DrTier/DrJobType field: PowerShell loads every public type at import, before DependencyLoader runs,
         // and a field of a Core value type would need BackupDr.Core then (the import contract test checks this).
         private object? _tier;
+
+        /// <summary>A tier policy file (.psd1 or .json) whose RPOs replace the defaults, as for Get-DrTier and Get-DrProtectionStatus.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PolicyPath { get; set; }
+
+        private TierPolicy _policy = TierPolicy.Default;
+
+        protected override void BeginProcessing()
+        {
+            if (PolicyPath != null)
+            {
+                try
+                {
+                    _policy = TierPolicyFile.Load(TierPolicyPaths.Resolve(this, PolicyPath));
+                    WriteVerbose($"Tier objectives: {_policy.Path} over BackupDr's defaults.");
+                }
+                catch (DrException ex)
+                {
+                    ThrowDrError(ex, ex.Value);
+                }
+            }
+        }
 
         /// <summary>Promote even when the lag exceeds the RPO, cannot be read, or no tier is known.</summary>
         [Parameter]
@@ -51,13 +74,14 @@ namespace BackupDr.Commands
             {
                 DBInstanceIdentifier = id,
                 Tier = Tier,
+                Policy = _policy,
                 Force = Force.IsPresent,
                 Timeout = Timeout,
                 Schedule = DrState.PollSchedule,
             };
 
             var clients = Clients;
-            var promoter = new ReplicaPromoter(clients.Rds, clients.CloudWatch);
+            var promoter = new ReplicaPromoter(clients.Rds, clients.CloudWatch, null, region => clients.ForRegion(region).Rds);
             FailoverCheck check;
             try
             {
@@ -70,7 +94,12 @@ namespace BackupDr.Commands
             }
 
             var lag = check.Lag == null ? "lag unknown" : "replica lag " + ReplicaPromoter.Format(check.Lag.Value);
-            var rpo = check.Rpo == null ? "no RPO" : $"{check.Tier} RPO {ReplicaPromoter.Format(check.Rpo.Value)}";
+            var rpo = check.Rpo == null ? "no RPO" : $"{check.Tier} RPO {ReplicaPromoter.Format(check.Rpo.Value)} ({check.RpoSource})";
+            if (check.Notes != null)
+            {
+                WriteWarning($"{id}: {check.Notes}");
+            }
+
             WriteVerbose($"{id} in {Context.Region} is an available read replica of {check.Replica.ReadReplicaSourceDBInstanceIdentifier}; {lag}, {rpo}.");
             if (!ShouldProcess(check.Target, $"Promote the read replica of {check.Replica.ReadReplicaSourceDBInstanceIdentifier} to a standalone DB instance ({lag}, {rpo})"))
             {

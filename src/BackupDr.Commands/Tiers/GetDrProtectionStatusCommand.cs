@@ -8,9 +8,10 @@ using BackupDr.Core.Operations;
 namespace BackupDr.Commands
 {
     /// <summary>
-    /// Checks resources against their DR tier: per resource its tier, the newest COMPLETED recovery point and its age in
-    /// its region and (with -DrRegion) in the DR region, whether the RPO is met, and the gaps (never backed up, backed up
-    /// but untagged, no DR copy, vault not locked...). -Summary emits one object with counts per tier instead.
+    /// Checks resources against their DR tier: every resource with a DrTier tag, a recovery point, or that an AWS Backup
+    /// plan selection assigns; per resource its tier, the newest COMPLETED recovery point and its age in its region and
+    /// (with -DrRegion) in the DR region, whether the RPO is met, the plan covering it, and the gaps (never backed up,
+    /// backed up but untagged, selected without a tier, no DR copy, vault not locked...). -Summary emits one object with counts per tier instead.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "DrProtectionStatus", DefaultParameterSetName = ByTagSet)]
     [OutputType(typeof(ProtectionStatus), typeof(ProtectionSummary))]
@@ -36,6 +37,11 @@ namespace BackupDr.Commands
         [ArgumentCompleter(typeof(TierCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? Tier { get; set; }
+
+        /// <summary>Only resources that a selection of one of these AWS Backup plans assigns (plan names).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? BackupPlanName { get; set; }
 
         /// <summary>EBS, EC2, RDS or Aurora (default: all four).</summary>
         [Parameter(ParameterSetName = ByTagSet)]
@@ -187,6 +193,7 @@ namespace BackupDr.Commands
             ResourceArns = arns,
             Regions = regions,
             Tiers = Tier,
+            BackupPlanNames = BackupPlanName,
             ResourceTypes = ResourceType,
             DrRegion = DrRegion,
             Policy = _policy,

@@ -125,6 +125,9 @@ namespace BackupDr.Core.Aws
         IAsyncEnumerable<BackupPlan> ListBackupPlansAsync(CancellationToken cancellationToken);
         Task<BackupSelection> CreateBackupSelectionAsync(BackupSelection selection, string? creatorRequestId, CancellationToken cancellationToken);
         IAsyncEnumerable<BackupSelection> ListBackupSelectionsAsync(string backupPlanId, CancellationToken cancellationToken);
+
+        /// <summary>One selection with its document (Resources, NotResources, ListOfTags, Conditions), which the listing leaves out.</summary>
+        Task<BackupSelection> GetBackupSelectionAsync(string backupPlanId, string selectionId, CancellationToken cancellationToken);
         IAsyncEnumerable<ProtectedResource> ListProtectedResourcesAsync(CancellationToken cancellationToken);
 
         Task TagResourceAsync(string resourceArn, IDictionary<string, string> tags, CancellationToken cancellationToken);

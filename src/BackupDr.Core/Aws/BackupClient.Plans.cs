@@ -72,6 +72,14 @@ namespace BackupDr.Core.Aws
                 cancellationToken);
         }
 
+        public async Task<BackupSelection> GetBackupSelectionAsync(string backupPlanId, string selectionId, CancellationToken cancellationToken)
+        {
+            Require(backupPlanId, nameof(backupPlanId));
+            Require(selectionId, nameof(selectionId));
+            var request = new AwsRequest(AwsService.Backup, "GetBackupSelection", HttpMethod.Get, "/backup/plans/" + Seg(backupPlanId) + "/selections/" + Seg(selectionId));
+            return BackupWire.ReadBackupSelectionDocument(await SendAsync(request, cancellationToken).ConfigureAwait(false), backupPlanId, selectionId);
+        }
+
         /// <summary>A plan is checked before sending: a name, at least one rule, and a name and vault for each rule.</summary>
         private static void ValidatePlan(BackupPlan plan)
         {

@@ -87,8 +87,38 @@ namespace BackupDr.Core.Aws
 
                     b.Writer.WriteEndArray();
                 }
+
+                var c2 = selection.Conditions;
+                if (c2 != null && !c2.IsEmpty)
+                {
+                    b.Object("Conditions", cb =>
+                    {
+                        WriteConditionList(cb, "StringEquals", c2.StringEquals);
+                        WriteConditionList(cb, "StringNotEquals", c2.StringNotEquals);
+                        WriteConditionList(cb, "StringLike", c2.StringLike);
+                        WriteConditionList(cb, "StringNotLike", c2.StringNotLike);
+                    });
+                }
             });
             return body.String("CreatorRequestId", creatorRequestId);
+        }
+
+        private static void WriteConditionList(JsonBody body, string name, IReadOnlyCollection<BackupSelectionConditionParameter>? list)
+        {
+            if (list == null || list.Count == 0)
+            {
+                return;
+            }
+
+            body.Writer.WriteStartArray(name);
+            foreach (var c in list)
+            {
+                body.Writer.WriteStartObject();
+                body.String("ConditionKey", c.ConditionKey).String("ConditionValue", c.ConditionValue);
+                body.Writer.WriteEndObject();
+            }
+
+            body.Writer.WriteEndArray();
         }
 
         public static JsonBody TagResourceBody(IDictionary<string, string> tags) => new JsonBody().Map("Tags", tags);
@@ -229,8 +259,53 @@ namespace BackupDr.Core.Aws
             Resources = new List<string>(selection.Resources ?? new List<string>()),
             NotResources = new List<string>(selection.NotResources ?? new List<string>()),
             ListOfTags = new List<BackupSelectionCondition>(selection.ListOfTags ?? new List<BackupSelectionCondition>()),
+            Conditions = selection.Conditions ?? new BackupSelectionConditions(),
             CreationDate = json.Date("CreationDate"),
         };
+
+        /// <summary>GetBackupSelection's answer: the selection document (Resources, NotResources, ListOfTags, Conditions) and its ids.</summary>
+        public static BackupSelection ReadBackupSelectionDocument(JsonElement json, string backupPlanId, string selectionId)
+        {
+            var selection = new BackupSelection
+            {
+                SelectionId = json.Str("SelectionId") ?? selectionId,
+                BackupPlanId = json.Str("BackupPlanId") ?? backupPlanId,
+                CreationDate = json.Date("CreationDate"),
+            };
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty("BackupSelection", out var doc) && doc.ValueKind == JsonValueKind.Object)
+            {
+                selection.SelectionName = doc.Str("SelectionName") ?? string.Empty;
+                selection.IamRoleArn = doc.Str("IamRoleArn") ?? string.Empty;
+                selection.Resources = StringsOf(doc, "Resources");
+                selection.NotResources = StringsOf(doc, "NotResources");
+                selection.ListOfTags = doc.Items("ListOfTags").Select(c => new BackupSelectionCondition
+                {
+                    ConditionType = c.Str("ConditionType") ?? "STRINGEQUALS",
+                    ConditionKey = c.Str("ConditionKey") ?? string.Empty,
+                    ConditionValue = c.Str("ConditionValue") ?? string.Empty,
+                }).ToList();
+                if (doc.TryGetProperty("Conditions", out var conditions) && conditions.ValueKind == JsonValueKind.Object)
+                {
+                    selection.Conditions = new BackupSelectionConditions
+                    {
+                        StringEquals = ConditionsOf(conditions, "StringEquals"),
+                        StringNotEquals = ConditionsOf(conditions, "StringNotEquals"),
+                        StringLike = ConditionsOf(conditions, "StringLike"),
+                        StringNotLike = ConditionsOf(conditions, "StringNotLike"),
+                    };
+                }
+            }
+
+            return selection;
+        }
+
+        private static List<string> StringsOf(JsonElement e, string name) =>
+            e.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+                ? list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+                : new List<string>();
+
+        private static List<BackupSelectionConditionParameter> ConditionsOf(JsonElement e, string name) =>
+            e.Items(name).Select(c => new BackupSelectionConditionParameter { ConditionKey = c.Str("ConditionKey") ?? string.Empty, ConditionValue = c.Str("ConditionValue") ?? string.Empty }).ToList();
 
         // ---------------------------------------------------------------- readers: Describe/Get answers and list members
 

@@ -100,6 +100,24 @@ namespace BackupDr.Core.Model
         public string ConditionValue { get; set; } = string.Empty;
     }
 
+    /// <summary>A key/value of a selection's Conditions (the key is aws:ResourceTag/NAME).</summary>
+    public sealed class BackupSelectionConditionParameter
+    {
+        public string ConditionKey { get; set; } = string.Empty;
+        public string ConditionValue { get; set; } = string.Empty;
+    }
+
+    /// <summary>A selection's Conditions: every entry of every list must hold (AND).</summary>
+    public sealed class BackupSelectionConditions
+    {
+        public List<BackupSelectionConditionParameter> StringEquals { get; set; } = new List<BackupSelectionConditionParameter>();
+        public List<BackupSelectionConditionParameter> StringNotEquals { get; set; } = new List<BackupSelectionConditionParameter>();
+        public List<BackupSelectionConditionParameter> StringLike { get; set; } = new List<BackupSelectionConditionParameter>();
+        public List<BackupSelectionConditionParameter> StringNotLike { get; set; } = new List<BackupSelectionConditionParameter>();
+
+        public bool IsEmpty => StringEquals.Count + StringNotEquals.Count + StringLike.Count + StringNotLike.Count == 0;
+    }
+
     public sealed class BackupSelection
     {
         public string SelectionName { get; set; } = string.Empty;
@@ -109,6 +127,10 @@ namespace BackupDr.Core.Model
         public List<string> Resources { get; set; } = new List<string>();
         public List<string> NotResources { get; set; } = new List<string>();
         public List<BackupSelectionCondition> ListOfTags { get; set; } = new List<BackupSelectionCondition>();
+
+        /// <summary>The AND-ed tag conditions; empty when the selection has none (or was read from a listing, which carries no document).</summary>
+        public BackupSelectionConditions Conditions { get; set; } = new BackupSelectionConditions();
+
         public DateTime? CreationDate { get; set; }
     }
 

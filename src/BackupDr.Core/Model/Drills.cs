@@ -81,7 +81,7 @@ namespace BackupDr.Core.Model
         public string PreviousHash { get; set; } = string.Empty;
     }
 
-    /// <summary>A resource left by a drill (tagged BackupDrDrillId), as Remove-DrDrillResource finds and removes it.</summary>
+    /// <summary>A resource left by a drill (tagged BackupDrDrillId, or named like a drill's restore), as Remove-DrDrillResource finds and removes it.</summary>
     public sealed class DrillLeftover
     {
         public string ResourceArn { get; set; } = string.Empty;
@@ -95,6 +95,9 @@ namespace BackupDr.Core.Model
         /// <summary>When the drill started (tag BackupDrDrillStarted, else the resource's creation time).</summary>
         public DateTime? DrillStarted { get; set; }
         public string? State { get; set; }
+
+        /// <summary>Tag (it carries BackupDrDrillId) or Name (an untagged DB instance named like a drill's restore: a drill killed before tagging it; DrillId is empty).</summary>
+        public string FoundBy { get; set; } = "Tag";
 
         /// <summary>True once deleted.</summary>
         public bool Removed { get; set; }

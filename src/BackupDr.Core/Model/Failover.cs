@@ -22,8 +22,11 @@ namespace BackupDr.Core.Model
         /// <summary>CloudWatch ReplicaLag just before the promotion: the data the primary had that the replica may lack.</summary>
         public TimeSpan? LagAtPromotion { get; set; }
 
-        /// <summary>The tier's recovery point objective the lag was checked against.</summary>
+        /// <summary>The effective recovery point objective the lag was checked against.</summary>
         public TimeSpan? Rpo { get; set; }
+
+        /// <summary>Where Rpo comes from: Default, File (-PolicyPath) or Tag (a DrRpoMinutes tag on the replica or its source).</summary>
+        public string? RpoSource { get; set; }
 
         /// <summary>True when -Force promoted a replica whose lag exceeded the RPO (or could not be read).</summary>
         public bool Forced { get; set; }

@@ -562,6 +562,7 @@ namespace BackupDr.Core.Operations
             public IAsyncEnumerable<BackupPlan> ListBackupPlansAsync(CancellationToken cancellationToken) => _inner.ListBackupPlansAsync(cancellationToken);
             public Task<BackupSelection> CreateBackupSelectionAsync(BackupSelection selection, string? creatorRequestId, CancellationToken cancellationToken) => _inner.CreateBackupSelectionAsync(selection, creatorRequestId, cancellationToken);
             public IAsyncEnumerable<BackupSelection> ListBackupSelectionsAsync(string backupPlanId, CancellationToken cancellationToken) => _inner.ListBackupSelectionsAsync(backupPlanId, cancellationToken);
+            public Task<BackupSelection> GetBackupSelectionAsync(string backupPlanId, string selectionId, CancellationToken cancellationToken) => _inner.GetBackupSelectionAsync(backupPlanId, selectionId, cancellationToken);
             public IAsyncEnumerable<ProtectedResource> ListProtectedResourcesAsync(CancellationToken cancellationToken) => _inner.ListProtectedResourcesAsync(cancellationToken);
             public Task TagResourceAsync(string resourceArn, IDictionary<string, string> tags, CancellationToken cancellationToken) => _inner.TagResourceAsync(resourceArn, tags, cancellationToken);
             public Task<IReadOnlyDictionary<string, string>> ListTagsAsync(string resourceArn, CancellationToken cancellationToken) => _inner.ListTagsAsync(resourceArn, cancellationToken);

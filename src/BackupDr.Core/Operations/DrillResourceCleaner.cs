@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using BackupDr.Core.Aws;
@@ -12,8 +13,10 @@ namespace BackupDr.Core.Operations
 {
     /// <summary>
     /// Remove-DrDrillResource: finds the DB instances and volumes a drill left (tag BackupDrDrillId), optionally of one
-    /// drill or older than a time, and deletes them (DeleteDBInstance without a final snapshot, DeleteVolume). Only
-    /// resources carrying the drill tag are ever deleted.
+    /// drill or older than a time, and deletes them (DeleteDBInstance without a final snapshot, DeleteVolume). A drill
+    /// killed outright between starting its restore and tagging what it made leaves a DB instance without the tag; it
+    /// is still found by the temporary name Test-DrRestore gave it (prefix, source, 4-character suffix). Only resources
+    /// carrying the drill tag or such a drill name are ever deleted.
     /// </summary>
     public sealed class DrillResourceCleaner
     {
@@ -42,10 +45,25 @@ namespace BackupDr.Core.Operations
             }
         }
 
-        /// <summary>Streams the drill resources of the region that match (DB instances, then volumes).</summary>
-        public async IAsyncEnumerable<DrillLeftover> FindAsync(string? drillId, TimeSpan? olderThan, string accountId, [EnumeratorCancellation] CancellationToken cancellationToken)
+        /// <summary>FoundBy of a resource found by its drill tag.</summary>
+        public const string ByTag = "Tag";
+
+        /// <summary>FoundBy of an untagged DB instance found by its drill name (a drill killed before it could tag it).</summary>
+        public const string ByName = "Name";
+
+        /// <summary>Streams the drill resources of the region that match (DB instances, then volumes); tag matches only.</summary>
+        public IAsyncEnumerable<DrillLeftover> FindAsync(string? drillId, TimeSpan? olderThan, string accountId, CancellationToken cancellationToken) =>
+            FindAsync(drillId, olderThan, accountId, null, cancellationToken);
+
+        /// <summary>
+        /// Streams the drill resources of the region that match (DB instances, then volumes). With a <paramref name="namePrefix"/>
+        /// and no <paramref name="drillId"/>, an untagged DB instance named like a drill's restore (prefix-source-xxxx) is found
+        /// too (FoundBy Name, DrillId empty, DrillStarted its creation time).
+        /// </summary>
+        public async IAsyncEnumerable<DrillLeftover> FindAsync(string? drillId, TimeSpan? olderThan, string accountId, string? namePrefix, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             Validate(drillId, olderThan);
+            var drillName = namePrefix == null ? null : DrillNamePattern(namePrefix);
             var region = _rds.Context.Region;
             var partition = _rds.Context.Partition;
             var now = _clock.UtcNow;
@@ -58,7 +76,18 @@ namespace BackupDr.Core.Operations
                     yield return new DrillLeftover
                     {
                         ResourceArn = db.DBInstanceArn ?? ResourceArns.DbArn(region, accountId, db.DBInstanceIdentifier, partition),
-                        ResourceType = "RDS", Region = region, DrillId = id!, DrillStarted = started, State = db.DBInstanceStatus,
+                        ResourceType = "RDS", Region = region, DrillId = id!, DrillStarted = started, State = db.DBInstanceStatus, FoundBy = ByTag,
+                    };
+                }
+                else if (drillName != null && drillId == null && string.IsNullOrEmpty(id) && drillName.IsMatch(db.DBInstanceIdentifier)
+                    && string.IsNullOrEmpty(db.ReadReplicaSourceDBInstanceIdentifier)
+                    && (olderThan == null || (db.InstanceCreateTime != null && now - db.InstanceCreateTime.Value >= olderThan.Value))
+                    && !string.Equals(db.DBInstanceStatus, "deleting", StringComparison.OrdinalIgnoreCase))
+                {
+                    yield return new DrillLeftover
+                    {
+                        ResourceArn = db.DBInstanceArn ?? ResourceArns.DbArn(region, accountId, db.DBInstanceIdentifier, partition),
+                        ResourceType = "RDS", Region = region, DrillId = string.Empty, DrillStarted = db.InstanceCreateTime, State = db.DBInstanceStatus, FoundBy = ByName,
                     };
                 }
             }
@@ -73,7 +102,7 @@ namespace BackupDr.Core.Operations
                     yield return new DrillLeftover
                     {
                         ResourceArn = ResourceArns.VolumeArn(region, accountId, v.VolumeId, partition),
-                        ResourceType = "EBS", Region = region, DrillId = id!, DrillStarted = started, State = v.State,
+                        ResourceType = "EBS", Region = region, DrillId = id!, DrillStarted = started, State = v.State, FoundBy = ByTag,
                     };
                 }
             }
@@ -82,9 +111,9 @@ namespace BackupDr.Core.Operations
         /// <summary>Deletes one leftover; one already gone counts as removed.</summary>
         public async Task<DrillLeftover> RemoveAsync(DrillLeftover leftover, CancellationToken cancellationToken)
         {
-            if (leftover == null || string.IsNullOrEmpty(leftover.DrillId))
+            if (leftover == null || (string.IsNullOrEmpty(leftover.DrillId) && !(leftover.FoundBy == ByName && leftover.ResourceType == "RDS")))
             {
-                throw new ArgumentException("Only resources found by their drill tag are removed.", nameof(leftover));
+                throw new ArgumentException("Only resources found by their drill tag or drill name are removed.", nameof(leftover));
             }
 
             var id = Arn.Parse(leftover.ResourceArn).ResourceId;
@@ -106,6 +135,18 @@ namespace BackupDr.Core.Operations
             leftover.Removed = true;
             leftover.State = "deleted";
             return leftover;
+        }
+
+        /// <summary>
+        /// The identifiers Test-DrRestore gives a restore with this prefix: the prefix (with a hyphen), the source's id
+        /// (lower case, single hyphens) and a 4-character suffix, at most 63 characters; RDS identifiers are lower case.
+        /// </summary>
+        public static Regex DrillNamePattern(string namePrefix)
+        {
+            RestoreDrill.ValidateNamePrefix(namePrefix, "NamePrefix");
+            var p = namePrefix.ToLowerInvariant();
+            p = p.EndsWith("-", StringComparison.Ordinal) ? p : p + "-";
+            return new Regex("^" + Regex.Escape(p) + "[a-z0-9]+(?:-[a-z0-9]+)*-[a-z0-9]{4}$", RegexOptions.CultureInvariant);
         }
 
         private static bool Matches(string? id, DateTime? started, string? drillId, TimeSpan? olderThan, DateTime now)

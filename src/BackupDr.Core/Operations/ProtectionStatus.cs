@@ -14,7 +14,7 @@ namespace BackupDr.Core.Operations
         /// <summary>It has COMPLETED recovery points but no DrTier tag, so no objectives to meet.</summary>
         BackedUpUntagged,
 
-        /// <summary>No DrTier tag and no recovery point (only for resources asked for by ARN or piped in).</summary>
+        /// <summary>No DrTier tag and no recovery point (resources asked for by ARN or piped in, or selected by a backup plan).</summary>
         UntaggedNeverBackedUp,
 
         /// <summary>A DrTier, DrRpoMinutes or DrRtoMinutes tag holds a value that is not valid (Notes says which).</summary>
@@ -34,6 +34,9 @@ namespace BackupDr.Core.Operations
 
         /// <summary>The last restore drill (Test-DrRestore, from the ledger) is older than -DrillMaxAgeDays, or there was none; raised only with -DrillMaxAgeDays.</summary>
         DrillOverdue,
+
+        /// <summary>A backup plan's selection assigns it (BackupPlan says which), but it has no valid DrTier tag: it is backed up with no objectives to meet.</summary>
+        SelectedWithoutTier,
     }
 
     /// <summary>
@@ -76,6 +79,12 @@ namespace BackupDr.Core.Operations
 
         /// <summary>The vault holding it.</summary>
         public string? BackupVaultName { get; set; }
+
+        /// <summary>The backup plan(s) whose selections assign the resource (names, comma-separated); null when no plan selects it.</summary>
+        public string? BackupPlan { get; set; }
+
+        /// <summary>The selections that assign it, as plan/selection (comma-separated); null when none does.</summary>
+        public string? BackupSelection { get; set; }
 
         /// <summary>Whether that vault has a vault lock (or is logically air-gapped); null when there is no point.</summary>
         public bool? VaultLocked { get; set; }

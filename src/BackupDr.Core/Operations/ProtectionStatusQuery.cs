@@ -44,6 +44,9 @@ namespace BackupDr.Core.Operations
         /// <summary>Only resources of these tiers (names, case-insensitive; UnknownTier otherwise).</summary>
         public IReadOnlyList<string>? Tiers { get; set; }
 
+        /// <summary>Only resources that a selection of one of these backup plans (names, case-insensitive) assigns.</summary>
+        public IReadOnlyList<string>? BackupPlanNames { get; set; }
+
         /// <summary>Only these resource types (EBS, EC2, RDS, Aurora) in the tag scope.</summary>
         public IReadOnlyList<string>? ResourceTypes { get; set; }
 
@@ -71,9 +74,10 @@ namespace BackupDr.Core.Operations
 
     /// <summary>
     /// Per resource in scope: its tier and objectives, the newest COMPLETED recovery point and its age in the home
-    /// region and in the DR region, whether the RPO is met, and the gaps. The tag scope lists every resource of a
-    /// region and the recovery points of every vault once (so "backed up but untagged" is found too); resources asked
-    /// for by ARN are looked up one by one. The DR region is read once per call, by its vaults: a copy keeps the
+    /// region and in the DR region, whether the RPO is met, the backup plans whose selections assign it, and the gaps.
+    /// The tag scope lists every resource of a region, the recovery points of every vault and the selections of every
+    /// backup plan once, so a resource is in scope when it has a DrTier tag, a recovery point, or a plan selects it;
+    /// resources asked for by ARN are looked up one by one. The DR region is read once per call, by its vaults: a copy keeps the
     /// source resource's ARN. Regions are checked in parallel; a region that cannot be read is an error of its own.
     /// </summary>
     public sealed class ProtectionStatusQuery
@@ -85,6 +89,7 @@ namespace BackupDr.Core.Operations
         private readonly IAwsClock _clock;
         private readonly ConcurrentDictionary<string, Lazy<Task<PointIndex>>> _pointIndexes = new ConcurrentDictionary<string, Lazy<Task<PointIndex>>>(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Lazy<Task<Dictionary<string, BackupVault>>>> _vaults = new ConcurrentDictionary<string, Lazy<Task<Dictionary<string, BackupVault>>>>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task<PlanCoverage>>> _plans = new ConcurrentDictionary<string, Lazy<Task<PlanCoverage>>>(StringComparer.Ordinal);
 
         /// <summary>The clock ages are measured with (tests pass a fixed one). Region listings are cached for the life of this object.</summary>
         public ProtectionStatusQuery(Func<string, RegionClients> clientsFor, IAwsClock? clock = null)
@@ -118,6 +123,14 @@ namespace BackupDr.Core.Operations
             foreach (var r in options.Regions)
             {
                 AwsContext.ValidateRegion(r, "-ReportRegion");
+            }
+
+            foreach (var n in options.BackupPlanNames ?? Array.Empty<string>())
+            {
+                if (string.IsNullOrWhiteSpace(n))
+                {
+                    throw new DrValidationException("InvalidArgument", "BackupPlanName", n, "-BackupPlanName is empty: give the name of a backup plan (Get-DrBackupPlan or the console shows them). Nothing was sent.");
+                }
             }
 
             if (options.DrRegion != null)
@@ -224,20 +237,22 @@ namespace BackupDr.Core.Operations
             var clients = _clientsFor(region);
             var home = await IndexOf(region, cancellationToken).ConfigureAwait(false);
             var dr = options.DrRegion == null ? null : await IndexOf(options.DrRegion, cancellationToken).ConfigureAwait(false);
+            var plans = await PlansOf(region, cancellationToken).ConfigureAwait(false);
             var finder = new ResourceFinder(clients.Ec2, clients.Rds);
             await foreach (var resource in finder.FindAsync(null, options.ResourceTypes, options.AccountId, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
                 var objectives = options.Policy.Resolve(resource.Tags);
                 home.Newest.TryGetValue(resource.ResourceArn, out var point);
+                var covering = plans.Covering(resource.ResourceArn, resource.Tags);
                 var inScope = tiers != null
                     ? objectives.Tier != null && tiers.Contains(objectives.Tier.Value)
-                    : objectives.TierTag != null || point != null;
-                if (!inScope)
+                    : objectives.TierTag != null || point != null || covering.Count > 0;
+                if (!inScope || !InPlans(covering, options))
                 {
                     continue;
                 }
 
-                yield return Evaluate(resource, objectives, point, point == null ? null : VaultOf(home.Vaults, point), dr, options);
+                yield return Evaluate(resource, objectives, point, point == null ? null : VaultOf(home.Vaults, point), dr, options, covering);
             }
         }
 
@@ -261,9 +276,13 @@ namespace BackupDr.Core.Operations
                     var objectives = options.Policy.Resolve(resource.Tags);
                     if (tiers == null || (objectives.Tier != null && tiers.Contains(objectives.Tier.Value)))
                     {
-                        var point = Newest(await Collect(clients.Backup.ListRecoveryPointsByResourceAsync(arn.Text, cancellationToken), cancellationToken).ConfigureAwait(false));
-                        var vaults = point == null ? null : await VaultsOf(arn.Region, cancellationToken).ConfigureAwait(false);
-                        status = Evaluate(resource, objectives, point, point == null ? null : VaultOf(vaults!, point), dr, options);
+                        var covering = (await PlansOf(arn.Region, cancellationToken).ConfigureAwait(false)).Covering(arn.Text, resource.Tags);
+                        if (InPlans(covering, options))
+                        {
+                            var point = Newest(await Collect(clients.Backup.ListRecoveryPointsByResourceAsync(arn.Text, cancellationToken), cancellationToken).ConfigureAwait(false));
+                            var vaults = point == null ? null : await VaultsOf(arn.Region, cancellationToken).ConfigureAwait(false);
+                            status = Evaluate(resource, objectives, point, point == null ? null : VaultOf(vaults!, point), dr, options, covering);
+                        }
                     }
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is AwsConfigurationException))
@@ -278,8 +297,17 @@ namespace BackupDr.Core.Operations
             }
         }
 
-        /// <summary>The status of one resource from what was read; pure, so the rules are tested without AWS.</summary>
-        public ProtectionStatus Evaluate(DrResource resource, ResourceObjectives objectives, RecoveryPoint? point, BackupVault? vault, PointIndex? dr, ProtectionStatusOptions options)
+        /// <summary>With -BackupPlanName, only resources a selection of one of those plans assigns.</summary>
+        private static bool InPlans(IReadOnlyList<PlanSelection> covering, ProtectionStatusOptions options) =>
+            options.BackupPlanNames == null || options.BackupPlanNames.Count == 0
+            || covering.Any(c => options.BackupPlanNames.Contains(c.BackupPlanName, StringComparer.OrdinalIgnoreCase));
+
+        /// <summary>The status of one resource from what was read, no plan selecting it.</summary>
+        public ProtectionStatus Evaluate(DrResource resource, ResourceObjectives objectives, RecoveryPoint? point, BackupVault? vault, PointIndex? dr, ProtectionStatusOptions options) =>
+            Evaluate(resource, objectives, point, vault, dr, options, null);
+
+        /// <summary>The status of one resource from what was read, and the plan selections that assign it; pure, so the rules are tested without AWS.</summary>
+        public ProtectionStatus Evaluate(DrResource resource, ResourceObjectives objectives, RecoveryPoint? point, BackupVault? vault, PointIndex? dr, ProtectionStatusOptions options, IReadOnlyList<PlanSelection>? covering)
         {
             if (resource == null)
             {
@@ -310,7 +338,18 @@ namespace BackupDr.Core.Operations
                 CheckedAt = now,
             };
 
+            if (covering != null && covering.Count > 0)
+            {
+                status.BackupPlan = string.Join(", ", covering.Select(c => c.BackupPlanName).Distinct(StringComparer.Ordinal));
+                status.BackupSelection = string.Join(", ", covering.Select(c => c.ToString()));
+            }
+
             var gaps = new List<ProtectionGap>();
+            if (status.BackupPlan != null && objectives.Tier == null)
+            {
+                gaps.Add(ProtectionGap.SelectedWithoutTier);
+            }
+
             if (objectives.TagProblem != null)
             {
                 gaps.Add(ProtectionGap.InvalidTierTag);
@@ -384,7 +423,18 @@ namespace BackupDr.Core.Operations
             gaps.Sort();
             status.Gaps = gaps;
             status.InPolicy = gaps.All(g => g == ProtectionGap.VaultNotLocked && !options.RequireVaultLock);
-            status.Notes = objectives.TagProblem;
+            var notes = new List<string>();
+            if (objectives.TagProblem != null)
+            {
+                notes.Add(objectives.TagProblem);
+            }
+
+            if (gaps.Contains(ProtectionGap.SelectedWithoutTier))
+            {
+                notes.Add($"backup plan selection {status.BackupSelection} assigns it, but it has no valid {BackupTagKeys.Tier} tag, so nothing says what RPO/RTO it must meet; tag it with Set-DrBackupTag -Tier.");
+            }
+
+            status.Notes = notes.Count == 0 ? null : string.Join(" ", notes);
             return status;
         }
 
@@ -427,6 +477,9 @@ namespace BackupDr.Core.Operations
 
         private Task<PointIndex> IndexOf(string region, CancellationToken cancellationToken) =>
             Cached(_pointIndexes, region, () => BuildIndexAsync(region, cancellationToken));
+
+        private Task<PlanCoverage> PlansOf(string region, CancellationToken cancellationToken) =>
+            Cached(_plans, region, () => PlanCoverage.ReadAsync(_clientsFor(region).Backup, cancellationToken));
 
         private Task<Dictionary<string, BackupVault>> VaultsOf(string region, CancellationToken cancellationToken) =>
             Cached(_vaults, region, () => ListVaultsAsync(_clientsFor(region).Backup, cancellationToken));

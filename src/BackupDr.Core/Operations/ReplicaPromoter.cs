@@ -15,8 +15,11 @@ namespace BackupDr.Core.Operations
         /// <summary>The read replica in the DR region (this client's region).</summary>
         public string DBInstanceIdentifier { get; set; } = string.Empty;
 
-        /// <summary>The tier whose RPO the lag must meet; null reads it from the replica's DrTier tag.</summary>
+        /// <summary>The tier whose RPO the lag must meet; null reads it from the replica's (or its source's) DrTier tag.</summary>
         public DrTier? Tier { get; set; }
+
+        /// <summary>The tier objectives (defaults or a -PolicyPath file); a DrRpoMinutes tag on the replica (or its source) overrides the tier's RPO.</summary>
+        public TierPolicy Policy { get; set; } = TierPolicy.Default;
 
         /// <summary>Promote even when the lag exceeds the RPO, cannot be read, or no tier is known.</summary>
         public bool Force { get; set; }
@@ -31,17 +34,32 @@ namespace BackupDr.Core.Operations
     public sealed class FailoverCheck
     {
         public FailoverCheck(DbInstance replica, DrTier? tier, TimeSpan? rpo, TimeSpan? lag, string? forcedBecause)
+            : this(replica, tier, rpo, lag, forcedBecause, rpo == null ? (TierSource?)null : TierSource.Default, null)
+        {
+        }
+
+        public FailoverCheck(DbInstance replica, DrTier? tier, TimeSpan? rpo, TimeSpan? lag, string? forcedBecause, TierSource? rpoSource, string? notes)
         {
             Replica = replica;
             Tier = tier;
             Rpo = rpo;
             Lag = lag;
             ForcedBecause = forcedBecause;
+            RpoSource = rpoSource;
+            Notes = notes;
         }
 
         public DbInstance Replica { get; }
         public DrTier? Tier { get; }
+
+        /// <summary>The effective RPO: the tier's (default or policy file), or the DrRpoMinutes tag of the replica or its source.</summary>
         public TimeSpan? Rpo { get; }
+
+        /// <summary>Where Rpo comes from: Default, File (-PolicyPath) or Tag (DrRpoMinutes).</summary>
+        public TierSource? RpoSource { get; }
+
+        /// <summary>A tag problem met on the way (an override that is no number, so the tier's RPO applies); null when none.</summary>
+        public string? Notes { get; }
 
         /// <summary>The newest CloudWatch ReplicaLag (Maximum of the last minute); null when CloudWatch had none.</summary>
         public TimeSpan? Lag { get; }
@@ -83,16 +101,22 @@ namespace BackupDr.Core.Operations
         private readonly IRdsApi _rds;
         private readonly ICloudWatchApi _cloudWatch;
         private readonly IAwsClock _clock;
+        private readonly Func<string, IRdsApi>? _rdsFor;
 
-        public ReplicaPromoter(IRdsApi rds, ICloudWatchApi cloudWatch, IAwsClock? clock = null)
+        /// <summary><paramref name="rdsForRegion"/> reads the tags of a source in another region (a cross-region replica's source is an ARN); without it only a same-region source is read.</summary>
+        public ReplicaPromoter(IRdsApi rds, ICloudWatchApi cloudWatch, IAwsClock? clock = null, Func<string, IRdsApi>? rdsForRegion = null)
         {
             _rds = rds ?? throw new ArgumentNullException(nameof(rds));
             _cloudWatch = cloudWatch ?? throw new ArgumentNullException(nameof(cloudWatch));
             _clock = clock ?? SystemClock.Instance;
+            _rdsFor = rdsForRegion;
         }
 
-        /// <summary>The RPO of a tier: the one place failover reads tier targets (rewire here when tiers get a policy).</summary>
+        /// <summary>The default RPO of a tier (what applies without a policy file or a DrRpoMinutes tag).</summary>
         public static TimeSpan RpoOf(DrTier tier) => DrTiers.DefaultObjectives(tier).Rpo;
+
+        /// <summary>The tier keys failover reads: the tier and the RPO override (the RTO plays no part in a promotion).</summary>
+        private static readonly string[] ObjectiveTags = { BackupTagKeys.Tier, TierPolicy.RpoTag };
 
         /// <summary>
         /// Reads the replica, its tier and its lag, and refuses (NotAReadReplica, ReplicaNotAvailable, TierNotFound,
@@ -135,8 +159,23 @@ namespace BackupDr.Core.Operations
                     DrErrorKind.InvalidOperation);
             }
 
-            var tier = options.Tier ?? TierFromTags(replica);
-            TimeSpan? rpo = tier == null ? (TimeSpan?)null : RpoOf(tier.Value);
+            var tags = await ObjectiveTagsAsync(replica, cancellationToken).ConfigureAwait(false);
+            if (options.Tier != null)
+            {
+                tags[BackupTagKeys.Tier] = options.Tier.Value.ToString();
+            }
+            else if (tags.TryGetValue(BackupTagKeys.Tier, out var tierTag))
+            {
+                DrTiers.Parse(tierTag, "Tier");
+            }
+
+            var objectives = (options.Policy ?? TierPolicy.Default).Resolve(tags);
+            var tier = objectives.Tier;
+            var rpo = objectives.Rpo;
+            var source = objectives.Source; // Only DrTier and DrRpoMinutes are passed in, so Tag means the RPO tag.
+            var rpoName = source == TierSource.Tag ? $"{tier} RPO of {{0}} (its {TierPolicy.RpoTag} tag)"
+                : source == TierSource.File ? $"{tier} RPO of {{0}} (policy {(options.Policy ?? TierPolicy.Default).Path})"
+                : $"{tier} RPO of {{0}}";
             var lag = await ReadLagAsync(replica.DBInstanceIdentifier, cancellationToken).ConfigureAwait(false);
 
             string? forced = null;
@@ -155,22 +194,22 @@ namespace BackupDr.Core.Operations
                 if (!options.Force)
                 {
                     throw new DrException("ReplicaLagUnknown", "DBInstanceIdentifier", target,
-                        $"CloudWatch has no ReplicaLag datapoint for '{id}' in {region} in the last {LagWindow.TotalMinutes:0} minutes, so the {tier} RPO of {Format(rpo!.Value)} cannot be shown to hold. Check replication (or cloudwatch:GetMetricStatistics permission), or pass -Force to promote anyway.",
+                        $"CloudWatch has no ReplicaLag datapoint for '{id}' in {region} in the last {LagWindow.TotalMinutes:0} minutes, so the {string.Format(CultureInfo.InvariantCulture, rpoName, Format(rpo!.Value))} cannot be shown to hold. Check replication (or cloudwatch:GetMetricStatistics permission), or pass -Force to promote anyway.",
                         DrErrorKind.InvalidOperation);
                 }
             }
             else if (lag.Value > rpo!.Value)
             {
-                forced = $"its replica lag of {Format(lag.Value)} exceeds the {tier} RPO of {Format(rpo.Value)}";
+                forced = $"its replica lag of {Format(lag.Value)} exceeds the {string.Format(CultureInfo.InvariantCulture, rpoName, Format(rpo.Value))}";
                 if (!options.Force)
                 {
                     throw new DrException("ReplicaLagExceedsRpo", "DBInstanceIdentifier", target,
-                        $"Read replica '{id}' in {region} lags {Format(lag.Value)} behind its source, more than the {tier} RPO of {Format(rpo.Value)}: promoting it now would lose more data than the tier allows. Wait for the lag to fall, or pass -Force to promote anyway.",
+                        $"Read replica '{id}' in {region} lags {Format(lag.Value)} behind its source, more than the {string.Format(CultureInfo.InvariantCulture, rpoName, Format(rpo.Value))}: promoting it now would lose more data than the tier allows. Wait for the lag to fall, or pass -Force to promote anyway.",
                         DrErrorKind.InvalidOperation);
                 }
             }
 
-            return new FailoverCheck(replica, tier, rpo, lag, forced);
+            return new FailoverCheck(replica, tier, rpo, lag, forced, source, objectives.TagProblem);
         }
 
         /// <summary>The newest ReplicaLag (Maximum per minute) of the instance; null when CloudWatch has no datapoint.</summary>
@@ -222,6 +261,7 @@ namespace BackupDr.Core.Operations
                 Tier = check.Tier?.ToString(),
                 LagAtPromotion = check.Lag,
                 Rpo = check.Rpo,
+                RpoSource = check.RpoSource?.ToString(),
                 Forced = check.ForcedBecause != null,
                 StartTime = started,
             };
@@ -281,10 +321,72 @@ namespace BackupDr.Core.Operations
             throw new DrException("DBInstanceNotFound", "DBInstanceIdentifier", id, $"DB instance '{id}' was not found in {_rds.Context.Region}.", DrErrorKind.ObjectNotFound);
         }
 
-        private static DrTier? TierFromTags(DbInstance db)
+        /// <summary>
+        /// The DrTier and DrRpoMinutes tags that apply to the replica: its own, and for a key it lacks, its source's (a
+        /// replica created without copying tags still follows its primary's objectives). A source that cannot be read
+        /// (gone, another account, no permission) adds nothing: the replica's own tags, -Tier or -Force decide then.
+        /// </summary>
+        private async Task<Dictionary<string, string>> ObjectiveTagsAsync(DbInstance replica, CancellationToken cancellationToken)
         {
-            var tag = db.TagList.FirstOrDefault(t => string.Equals(t.Key, BackupTagKeys.Tier, StringComparison.Ordinal));
-            return tag == null ? (DrTier?)null : DrTiers.Parse(tag.Value, "Tier");
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var t in replica.TagList.Where(t => ObjectiveTags.Contains(t.Key, StringComparer.Ordinal)))
+            {
+                tags[t.Key] = t.Value;
+            }
+
+            if (ObjectiveTags.All(tags.ContainsKey) || string.IsNullOrEmpty(replica.ReadReplicaSourceDBInstanceIdentifier))
+            {
+                return tags;
+            }
+
+            var source = await DescribeSourceAsync(replica.ReadReplicaSourceDBInstanceIdentifier!, cancellationToken).ConfigureAwait(false);
+            foreach (var t in source?.TagList.Where(t => ObjectiveTags.Contains(t.Key, StringComparer.Ordinal)) ?? Enumerable.Empty<ResourceTag>())
+            {
+                if (!tags.ContainsKey(t.Key))
+                {
+                    tags[t.Key] = t.Value;
+                }
+            }
+
+            return tags;
+        }
+
+        private async Task<DbInstance?> DescribeSourceAsync(string source, CancellationToken cancellationToken)
+        {
+            var rds = _rds;
+            var id = source;
+            if (source.StartsWith("arn:", StringComparison.Ordinal))
+            {
+                if (!Arn.TryParse(source, out var arn) || arn == null)
+                {
+                    return null;
+                }
+
+                id = arn.ResourceId;
+                if (!string.Equals(arn.Region, _rds.Context.Region, StringComparison.Ordinal))
+                {
+                    if (_rdsFor == null)
+                    {
+                        return null;
+                    }
+
+                    rds = _rdsFor(arn.Region);
+                }
+            }
+
+            try
+            {
+                await foreach (var db in rds.DescribeDBInstancesAsync(id, cancellationToken).ConfigureAwait(false))
+                {
+                    return db;
+                }
+            }
+            catch (AwsServiceException)
+            {
+                // The source is gone (the disaster itself) or not ours to read: its tags add nothing.
+            }
+
+            return null;
         }
 
         /// <summary>"42 s", "3 min 5 s", "1 h 0 min": lag and RPO in words people read at a glance.</summary>

@@ -39,6 +39,9 @@ namespace BackupDr.Core.Operations
         /// <summary>How long cleanup may take after a failure or Ctrl+C (a running restore is waited for, then deleted).</summary>
         public TimeSpan CleanupTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+        /// <summary>At most this many drills run at once (1-32; RunAllAsync).</summary>
+        public int ThrottleLimit { get; set; } = RestoreDrill.DefaultThrottleLimit;
+
         /// <summary>Drill id; default: drill-yyyyMMddHHmmss-xxxx.</summary>
         public string? DrillId { get; set; }
 
@@ -70,6 +73,12 @@ namespace BackupDr.Core.Operations
 
         /// <summary>Tag with the ARN of the resource the drill restored.</summary>
         public const string DrillSourceTag = "BackupDrDrillSource";
+
+        /// <summary>How many drills run at once unless -ThrottleLimit says otherwise.</summary>
+        public const int DefaultThrottleLimit = 4;
+
+        /// <summary>The most drills -ThrottleLimit allows at once (each holds a restored copy until it is verified and deleted).</summary>
+        public const int MaxThrottleLimit = 32;
 
         private static readonly Regex PrefixRule = new Regex("^[A-Za-z][A-Za-z0-9-]{0,29}$", RegexOptions.CultureInvariant);
 
@@ -109,9 +118,19 @@ namespace BackupDr.Core.Operations
                 throw new DrValidationException("InvalidSelectionWindow", "SelectionWindowDays", options.SelectionWindowDays, $"-SelectionWindowDays {options.SelectionWindowDays} is out of range: give 1 to 3650 days.");
             }
 
-            if (options.NamePrefix == null || !PrefixRule.IsMatch(options.NamePrefix) || options.NamePrefix.Contains("--"))
+            ValidateNamePrefix(options.NamePrefix, "NamePrefix");
+            if (options.ThrottleLimit < 1 || options.ThrottleLimit > MaxThrottleLimit)
             {
-                throw new DrValidationException("InvalidNamePrefix", "NamePrefix", options.NamePrefix, $"-NamePrefix '{options.NamePrefix}' cannot start an RDS identifier: 1-30 letters, digits and single hyphens, starting with a letter.");
+                throw new DrValidationException("InvalidThrottleLimit", "ThrottleLimit", options.ThrottleLimit, $"-ThrottleLimit {options.ThrottleLimit} is out of range: give 1 to {MaxThrottleLimit} drills at once.");
+            }
+        }
+
+        /// <summary>A drill name prefix: 1-30 letters, digits and single hyphens, starting with a letter (InvalidNamePrefix otherwise).</summary>
+        public static void ValidateNamePrefix(string? prefix, string parameterName)
+        {
+            if (prefix == null || !PrefixRule.IsMatch(prefix) || prefix.Contains("--"))
+            {
+                throw new DrValidationException("InvalidNamePrefix", parameterName, prefix, $"-{parameterName} '{prefix}' cannot start an RDS identifier: 1-30 letters, digits and single hyphens, starting with a letter.");
             }
         }
 
@@ -284,6 +303,77 @@ namespace BackupDr.Core.Operations
             }
         }
 
+        /// <summary>
+        /// Drills every (target, point) with at most ThrottleLimit at once, each through <see cref="RunAsync"/> (so each
+        /// cleans up after itself, failures and Ctrl+C included). <paramref name="onResult"/> gets each result as soon as
+        /// its drill is done and <paramref name="onError"/> each drill that could not run (target ARN); both are called one
+        /// at a time, never concurrently, so a caller may append to a ledger from them. Ctrl+C stops starting drills, lets
+        /// the running ones clean up, then throws OperationCanceledException.
+        /// </summary>
+        public async Task RunAllAsync(IReadOnlyList<KeyValuePair<DrillTarget, RecoveryPoint>> drills, Func<object, Task<string?>>? validate, Action<string>? log, Action<DrillResult> onResult, Action<Exception, string> onError, CancellationToken cancellationToken)
+        {
+            if (drills == null)
+            {
+                throw new ArgumentNullException(nameof(drills));
+            }
+
+            using (var gate = new SemaphoreSlim(_options.ThrottleLimit, _options.ThrottleLimit))
+            {
+                var report = new object();
+                var tasks = drills.Select(async d =>
+                {
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var inFlight = Interlocked.Increment(ref _inFlight);
+                        InterlockedMax(ref _peakInFlight, inFlight);
+                        try
+                        {
+                            var result = await RunAsync(d.Key, d.Value, validate, log, cancellationToken).ConfigureAwait(false);
+                            lock (report)
+                            {
+                                onResult(result);
+                            }
+                        }
+                        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                        {
+                            lock (report)
+                            {
+                                onError(ex, d.Key.ResourceArn);
+                            }
+                        }
+                        finally
+                        {
+                            Interlocked.Decrement(ref _inFlight);
+                        }
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }).ToList();
+
+                // Every drill ends (its cleanup included) before this returns, also after Ctrl+C.
+                await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+        }
+
+        private int _inFlight;
+        private int _peakInFlight;
+
+        /// <summary>The most drills this object ran at once (RunAllAsync): what -ThrottleLimit bounded.</summary>
+        public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+
         /// <summary>Passed and Message from what happened.</summary>
         private void Finish(DrillResult result, string? failure)
         {
@@ -435,6 +525,14 @@ namespace BackupDr.Core.Operations
 
         /// <summary>prefix + source (shortened) + a 4-character suffix: a fresh RDS identifier of at most 63 characters, remembered per source.</summary>
         private string DrillName(string sourceId)
+        {
+            lock (_names)
+            {
+                return DrillNameLocked(sourceId);
+            }
+        }
+
+        private string DrillNameLocked(string sourceId)
         {
             if (_names.TryGetValue(sourceId, out var known))
             {

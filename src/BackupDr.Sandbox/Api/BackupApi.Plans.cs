@@ -222,6 +222,26 @@ namespace BackupDr.Sandbox.Api
             });
         }
 
+        private HttpResponseData GetBackupSelection(CallContext ctx, string[] a, JsonElement body)
+        {
+            var p = PlanOf(ctx.State, a[0]);
+            var s = p.Selections.FirstOrDefault(x => x.Id == a[1])
+                ?? throw NotFound($"Failed reading Backup selection {a[1]} of plan {p.Id}: not found.");
+            return Ok(w =>
+            {
+                w.WritePropertyName("BackupSelection");
+                using (var doc = JsonDocument.Parse(s.SelectionJson))
+                {
+                    doc.RootElement.WriteTo(w);
+                }
+
+                w.WriteString("SelectionId", s.Id);
+                w.WriteString("BackupPlanId", p.Id);
+                w.Date("CreationDate", s.CreationDate);
+                w.Str("CreatorRequestId", s.CreatorRequestId);
+            });
+        }
+
         private HttpResponseData ListBackupSelections(CallContext ctx, string[] a, JsonElement body)
         {
             var p = PlanOf(ctx.State, a[0]);

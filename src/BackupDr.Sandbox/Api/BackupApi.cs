@@ -25,6 +25,7 @@ namespace BackupDr.Sandbox.Api
             Add("POST", "/backup/plans/{}", "UpdateBackupPlan", UpdateBackupPlan);
             Add("PUT", "/backup/plans/{}/selections", "CreateBackupSelection", CreateBackupSelection);
             Add("GET", "/backup/plans/{}/selections", "ListBackupSelections", ListBackupSelections);
+            Add("GET", "/backup/plans/{}/selections/{}", "GetBackupSelection", GetBackupSelection);
             Add("PUT", "/backup-jobs", "StartBackupJob", StartBackupJob);
             Add("GET", "/backup-jobs", "ListBackupJobs", ListBackupJobs);
             Add("GET", "/backup-jobs/{}", "DescribeBackupJob", DescribeBackupJob);

@@ -141,6 +141,77 @@ public sealed class FailoverPlanSandboxTests
     }
 
     [Fact]
+    public async Task The_lag_is_checked_against_the_policy_file_RPO_not_the_tier_default()
+    {
+        using var sb = await WithReplica(tier: "Gold");
+        sb.Server.SetReplicaLag(ReplicaRegion, "orders-ro", 7200);
+        var promoter = Promoter(sb);
+        var byDefault = await Assert.ThrowsAsync<DrException>(() => promoter.CheckAsync(Options(), Ct));
+        Assert.Equal("ReplicaLagExceedsRpo", byDefault.ErrorId);
+
+        var relaxed = TierPolicy.ParseJson("{\"Tiers\": {\"Gold\": {\"Rpo\": \"3h\"}}}", "tiers.json");
+        var options = Options();
+        options.Policy = relaxed;
+        var check = await promoter.CheckAsync(options, Ct);
+        Assert.Equal((TimeSpan.FromHours(3), TierSource.File, (string?)null), (check.Rpo!.Value, check.RpoSource!.Value, check.ForcedBecause));
+
+        var strict = TierPolicy.ParseJson("{\"Tiers\": {\"Bronze\": {\"Rpo\": \"1h\"}}}", "strict.json");
+        var bronze = Options(tier: DrTier.Bronze);
+        bronze.Policy = strict;
+        var ex = await Assert.ThrowsAsync<DrException>(() => promoter.CheckAsync(bronze, Ct));
+        Assert.Equal("ReplicaLagExceedsRpo", ex.ErrorId);
+        Assert.Contains("Bronze RPO of 1 h 0 min (policy strict.json)", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_DrRpoMinutes_tag_on_the_replica_overrides_the_tier_RPO_both_ways()
+    {
+        using var sb = await WithReplica(tier: "Gold");
+        var dr = sb.Set.ForRegion(ReplicaRegion);
+        var arn = Assert.Single(await All(dr.Rds.DescribeDBInstancesAsync("orders-ro", Ct))).DBInstanceArn!;
+        await dr.Rds.AddTagsToResourceAsync(arn, new[] { new ResourceTag(TierPolicy.RpoTag, "180") }, Ct);
+        sb.Server.SetReplicaLag(ReplicaRegion, "orders-ro", 7200);
+        var check = await Promoter(sb).CheckAsync(Options(), Ct);
+        Assert.Equal((TimeSpan.FromMinutes(180), TierSource.Tag, (string?)null), (check.Rpo!.Value, check.RpoSource!.Value, check.ForcedBecause));
+
+        // Stricter than the tier: a lag the Bronze default allows is refused, naming the tag.
+        await dr.Rds.AddTagsToResourceAsync(arn, new[] { new ResourceTag(TierPolicy.RpoTag, "60") }, Ct);
+        var ex = await Assert.ThrowsAsync<DrException>(() => Promoter(sb).CheckAsync(Options(tier: DrTier.Bronze), Ct));
+        Assert.Equal("ReplicaLagExceedsRpo", ex.ErrorId);
+        Assert.Contains("Bronze RPO of 1 h 0 min (its DrRpoMinutes tag)", ex.Message);
+
+        // A tag that is no number: the tier's RPO applies and the check says why.
+        await dr.Rds.AddTagsToResourceAsync(arn, new[] { new ResourceTag(TierPolicy.RpoTag, "soon") }, Ct);
+        var bad = await Assert.ThrowsAsync<DrException>(() => Promoter(sb).CheckAsync(Options(), Ct));
+        Assert.Contains("Gold RPO of 5 min 0 s", bad.Message);
+        var forced = await Promoter(sb).CheckAsync(Options(force: true), Ct);
+        Assert.Contains("DrRpoMinutes", forced.Notes);
+    }
+
+    [Fact]
+    public async Task Tags_the_replica_lacks_are_read_from_its_source_in_the_home_region()
+    {
+        using var sb = await WithReplica(tier: null);
+        await sb.Rds.AddTagsToResourceAsync(DbArn("orders"), new[] { new ResourceTag("DrTier", "Silver"), new ResourceTag(TierPolicy.RpoTag, "240") }, Ct);
+        sb.Server.SetReplicaLag(ReplicaRegion, "orders-ro", 7200);
+        var dr = sb.Set.ForRegion(ReplicaRegion);
+
+        // Without a way to reach the source's region only the replica's own (missing) tags count.
+        var alone = new ReplicaPromoter(dr.Rds, dr.CloudWatch);
+        Assert.Equal("TierNotFound", (await Assert.ThrowsAsync<DrValidationException>(() => alone.CheckAsync(Options(), Ct))).ErrorId);
+
+        var promoter = new ReplicaPromoter(dr.Rds, dr.CloudWatch, null, r => sb.Set.ForRegion(r).Rds);
+        var check = await promoter.CheckAsync(Options(), Ct);
+        Assert.Equal((DrTier.Silver, TimeSpan.FromMinutes(240), TierSource.Tag), (check.Tier!.Value, check.Rpo!.Value, check.RpoSource!.Value));
+
+        // The replica's own tag wins over its source's.
+        var arn = Assert.Single(await All(dr.Rds.DescribeDBInstancesAsync("orders-ro", Ct))).DBInstanceArn!;
+        await dr.Rds.AddTagsToResourceAsync(arn, new[] { new ResourceTag(TierPolicy.RpoTag, "30") }, Ct);
+        var own = await Assert.ThrowsAsync<DrException>(() => promoter.CheckAsync(Options(), Ct));
+        Assert.Contains("Silver RPO of 30 min 0 s (its DrRpoMinutes tag)", own.Message);
+    }
+
+    [Fact]
     public async Task A_promotion_past_Timeout_is_FailoverWaitTimeout_carrying_the_result()
     {
         using var sb = await WithReplica(o => o.JobDuration = TimeSpan.FromHours(1));

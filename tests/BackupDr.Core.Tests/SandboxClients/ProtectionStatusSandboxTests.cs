@@ -295,4 +295,84 @@ public sealed class ProtectionStatusSandboxTests : IDisposable
         Assert.DoesNotContain(VolumeArn(GoldFresh), summary.OutOfPolicyResourceArns);
         Assert.Equal(2, summary["gold"]!.Total);
     }
+
+    private const string Role = "arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole";
+
+    private async Task<string> NewPlan(string name, params BackupSelection[] selections)
+    {
+        var plan = await _sb.Backup.CreateBackupPlanAsync(
+            new BackupPlan { BackupPlanName = name, Rules = new List<BackupRule> { new() { RuleName = "daily", TargetBackupVaultName = "Main", ScheduleExpression = "cron(0 2 * * ? *)" } } },
+            null, null, Ct);
+        foreach (var sel in selections)
+        {
+            sel.BackupPlanId = plan.BackupPlanId!;
+            sel.IamRoleArn = Role;
+            await _sb.Backup.CreateBackupSelectionAsync(sel, null, Ct);
+        }
+
+        return plan.BackupPlanId!;
+    }
+
+    private static BackupSelectionConditionParameter Tag(string key, string value) => new() { ConditionKey = "aws:ResourceTag/" + key, ConditionValue = value };
+
+    [Fact]
+    public async Task GetBackupSelection_returns_the_whole_document_the_listing_leaves_out()
+    {
+        var id = await NewPlan("doc", new BackupSelection
+        {
+            SelectionName = "all-volumes",
+            Resources = new List<string> { "arn:aws:ec2:*:*:volume/*" },
+            NotResources = new List<string> { VolumeArn(Nothing) },
+            ListOfTags = new List<BackupSelectionCondition> { new() { ConditionKey = "Backup", ConditionValue = "daily" } },
+            Conditions = new BackupSelectionConditions { StringLike = new List<BackupSelectionConditionParameter> { Tag("Env", "prod*") } },
+        });
+        var listed = Assert.Single(await All(_sb.Backup.ListBackupSelectionsAsync(id, Ct)));
+        Assert.Empty(listed.Resources);
+        var full = await _sb.Backup.GetBackupSelectionAsync(id, listed.SelectionId!, Ct);
+        Assert.Equal(("all-volumes", Role, id), (full.SelectionName, full.IamRoleArn, full.BackupPlanId));
+        Assert.Equal(new[] { "arn:aws:ec2:*:*:volume/*" }, full.Resources);
+        Assert.Equal(new[] { VolumeArn(Nothing) }, full.NotResources);
+        Assert.Equal(("STRINGEQUALS", "Backup", "daily"), (full.ListOfTags[0].ConditionType, full.ListOfTags[0].ConditionKey, full.ListOfTags[0].ConditionValue));
+        Assert.Equal(("aws:ResourceTag/Env", "prod*"), (full.Conditions.StringLike[0].ConditionKey, full.Conditions.StringLike[0].ConditionValue));
+        Assert.Contains(_sb.Server.RequestLog, r => r.Operation == "GetBackupSelection" && r.Status == 200);
+    }
+
+    [Fact]
+    public async Task PlanSelectionScope_regression_a_resource_a_backup_plan_selects_is_in_scope_and_says_which_plan_covers_it()
+    {
+        // Nothing (no tag, no point) was outside the tag scope; a plan that selects it by ARN brings it in.
+        await NewPlan("fleet-daily",
+            new BackupSelection { SelectionName = "by-arn", Resources = new List<string> { VolumeArn(Nothing) } },
+            new BackupSelection
+            {
+                SelectionName = "gold-volumes",
+                Resources = new List<string> { "arn:aws:ec2:*:*:volume/*" },
+                NotResources = new List<string> { VolumeArn(GoldStale) },
+                Conditions = new BackupSelectionConditions { StringEquals = new List<BackupSelectionConditionParameter> { Tag("DrTier", "Gold") } },
+            });
+        await NewPlan("db-plan", new BackupSelection { SelectionName = "tagged", ListOfTags = new List<BackupSelectionCondition> { new() { ConditionKey = "DrTier", ConditionValue = "Silver" } } });
+
+        var s = await Run(TagScope());
+        Assert.Contains(Nothing, s.Keys);
+        var nothing = s[Nothing];
+        Assert.Equal(("fleet-daily", "fleet-daily/by-arn"), (nothing.BackupPlan, nothing.BackupSelection));
+        Assert.Equal(new[] { ProtectionGap.UntaggedNeverBackedUp, ProtectionGap.SelectedWithoutTier }, nothing.Gaps);
+        Assert.False(nothing.InPolicy);
+        Assert.Contains("fleet-daily/by-arn assigns it", nothing.Notes);
+
+        Assert.Equal(("fleet-daily", "fleet-daily/gold-volumes"), (s[GoldFresh].BackupPlan, s[GoldFresh].BackupSelection));
+        Assert.Null(s[GoldStale].BackupPlan);                                     // NotResources
+        Assert.Equal("db-plan/tagged", s["orders"].BackupSelection);              // ListOfTags
+        Assert.Equal("db-plan/tagged", s[SilverNever].BackupSelection);
+        Assert.Null(s[Untagged].BackupPlan);
+        Assert.DoesNotContain(ProtectionGap.SelectedWithoutTier, s[Untagged].Gaps);
+        Assert.Equal(new[] { ProtectionGap.VaultNotLocked }, s[GoldFresh].Gaps);
+
+        // -BackupPlanName keeps what that plan assigns; -ResourceArn fills BackupPlan too.
+        var only = TagScope();
+        only.BackupPlanNames = new[] { "DB-PLAN" };
+        Assert.Equal(new[] { SilverNever, "orders" }.OrderBy(x => x), (await Run(only)).Keys.OrderBy(x => x));
+        var byArn = await Run(new ProtectionStatusOptions { ResourceArns = new[] { VolumeArn(Nothing), VolumeArn(Untagged) } });
+        Assert.Equal(("fleet-daily", (string?)null), (byArn[Nothing].BackupPlan, byArn[Untagged].BackupPlan));
+    }
 }

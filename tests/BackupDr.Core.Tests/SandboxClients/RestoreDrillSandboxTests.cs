@@ -1,3 +1,4 @@
+using BackupDr.Core.Aws;
 using BackupDr.Core.Model;
 using BackupDr.Core.Operations;
 using static BackupDr.Core.Tests.SandboxClients.SandboxClients;
@@ -173,6 +174,140 @@ public sealed class RestoreDrillSandboxTests
         Assert.Equal(r.RestoredResourceArn, found.ResourceArn);
         await cleaner.RemoveAsync(found, Ct);
         await AssertOnlyOriginals(sb);
+    }
+
+    [Fact]
+    public async Task DrillKilledBeforeTagging_regression_the_untagged_restore_is_found_by_its_drill_name_and_removed()
+    {
+        using var sb = Seeded();
+
+        // Stand-in for a process killed between the restore's start and its tagging: neither the tag nor the
+        // cleanup reaches AWS, so the restored DB instance is left without BackupDrDrillId.
+        sb.Server.AddFault("AddTagsToResource", 100, 403, "AccessDenied");
+        sb.Server.AddFault("DeleteDBInstance", 100, 403, "AccessDenied");
+        var r = await Run(Drill(sb), DbArn("orders"));
+        Assert.False(r.Passed);
+        sb.Server.ClearFaults();
+        var left = Assert.Single(await All(sb.Rds.DescribeDBInstancesAsync(null, Ct)), d => d.DBInstanceIdentifier != "orders");
+        Assert.StartsWith("drill-orders-", left.DBInstanceIdentifier, StringComparison.Ordinal);
+        Assert.DoesNotContain(left.TagList, t => t.Key == RestoreDrill.DrillIdTag);
+
+        // An ordinary database whose name merely starts like a drill's is never taken for one.
+        await sb.NewDb("drill-notes");
+        var cleaner = new DrillResourceCleaner(sb.Rds, sb.Ec2);
+        Assert.Empty(await All(cleaner.FindAsync(null, null, Account, Ct)));          // by tag only: the defect
+        Assert.Empty(await All(cleaner.FindAsync(null, null, Account, "other-", Ct)));
+        Assert.Empty(await All(cleaner.FindAsync(null, TimeSpan.FromDays(1), Account, "drill-", Ct)));
+        var found = Assert.Single(await All(cleaner.FindAsync(null, null, Account, "drill-", Ct)));
+        Assert.Equal((left.DBInstanceArn, DrillResourceCleaner.ByName, string.Empty, "RDS"), (found.ResourceArn, found.FoundBy, found.DrillId, found.ResourceType));
+        Assert.Empty(await All(cleaner.FindAsync("drill-20260101000000-abcd", null, Account, "drill-", Ct)));
+
+        await cleaner.RemoveAsync(found, Ct);
+        var dbs = await All(sb.Rds.DescribeDBInstancesAsync(null, Ct));
+        Assert.Equal(new[] { "drill-notes", "orders" }, dbs.Select(d => d.DBInstanceIdentifier).OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    /// <summary>n Bronze volumes, each with a COMPLETED point, restored in JobDuration each.</summary>
+    private static (SandboxClients Sb, List<string> Arns) Fleet(int n, TimeSpan jobDuration)
+    {
+        var sb = new SandboxClients(o => o.JobDuration = jobDuration);
+        var ids = Enumerable.Range(1, n).Select(i => $"vol-0f0f0f0f0f0f0f0{i:x2}").ToList();
+        var volumes = string.Join(",", ids.Select(id => $$"""{ "id": "{{id}}", "size": 8, "tags": { "DrTier": "Bronze" } }"""));
+        var points = string.Join(",", ids.Select((id, i) => $$"""{ "arn": "arn:aws:ec2:us-east-1::snapshot/snap-0f0f0f0f0f0f0f0{{i + 1:x2}}", "vault": "Nightly", "resourceArn": "{{VolumeArn(id)}}", "createdAgeMinutes": 30 }"""));
+        sb.Server.SeedFromJson($$"""{ "regions": [ { "region": "us-east-1", "volumes": [ {{volumes}} ], "vaults": [ { "name": "Nightly" } ], "recoveryPoints": [ {{points}} ] } ] }""");
+        return (sb, ids.Select(id => VolumeArn(id)).ToList());
+    }
+
+    /// <summary>The most restore jobs the sandbox had running at one moment, from their creation and completion times.</summary>
+    private static async Task<int> MaxOverlappingRestores(SandboxClients sb)
+    {
+        var jobs = await All(sb.Backup.ListRestoreJobsAsync(new JobListFilter(), Ct));
+        var edges = jobs.SelectMany(j => new[] { (At: j.CreationDate!.Value, Delta: 1), (At: j.CompletionDate!.Value, Delta: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Delta);
+        int now = 0, max = 0;
+        foreach (var e in edges)
+        {
+            now += e.Delta;
+            max = Math.Max(max, now);
+        }
+
+        return max;
+    }
+
+    private static async Task<List<KeyValuePair<DrillTarget, RecoveryPoint>>> Chosen(RestoreDrill drill, IEnumerable<string> arns)
+    {
+        var list = new List<KeyValuePair<DrillTarget, RecoveryPoint>>();
+        foreach (var arn in arns)
+        {
+            var t = new DrillTarget { ResourceArn = arn };
+            list.Add(new(t, await drill.ChoosePointAsync(t, Ct)));
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public async Task ThrottleLimit_runs_drills_together_but_never_more_than_the_limit_and_each_cleans_up()
+    {
+        var (sb, arns) = Fleet(6, TimeSpan.FromMilliseconds(600));
+        using (sb)
+        {
+            var drill = Drill(sb, new RestoreDrillOptions { ThrottleLimit = 2 });
+            var results = new List<DrillResult>();
+            var concurrentCallbacks = 0;
+            var overlappingCallbacks = false;
+            await drill.RunAllAsync(await Chosen(drill, arns), null, null, r =>
+            {
+                overlappingCallbacks |= Interlocked.Increment(ref concurrentCallbacks) > 1;
+                results.Add(r);
+                Thread.Sleep(5);
+                Interlocked.Decrement(ref concurrentCallbacks);
+            }, (ex, arn) => Assert.Fail($"{arn}: {ex.Message}"), Ct);
+
+            Assert.Equal(arns.OrderBy(a => a), results.Select(r => r.ResourceArn).OrderBy(a => a));
+            Assert.All(results, r => Assert.True(r.Passed && r.CleanedUp, r.Message));
+            Assert.False(overlappingCallbacks, "results are reported one at a time");
+            Assert.Equal(2, drill.PeakInFlight);
+            var overlap = await MaxOverlappingRestores(sb);
+            Assert.InRange(overlap, 2, 2);
+            Assert.Empty(await All(sb.Ec2.DescribeVolumesAsync(null, new[] { new Ec2Filter("tag-key", RestoreDrill.DrillIdTag) }, Ct)));
+            Assert.Equal(6, (await All(sb.Ec2.DescribeVolumesAsync(null, null, Ct))).Count);
+        }
+
+        // Positive control: ThrottleLimit 1 never overlaps two restores.
+        var (one, arns1) = Fleet(3, TimeSpan.FromMilliseconds(300));
+        using (one)
+        {
+            var drill = Drill(one, new RestoreDrillOptions { ThrottleLimit = 1 });
+            await drill.RunAllAsync(await Chosen(drill, arns1), null, null, _ => { }, (ex, arn) => Assert.Fail(ex.Message), Ct);
+            Assert.Equal((1, 1), (drill.PeakInFlight, await MaxOverlappingRestores(one)));
+        }
+    }
+
+    [Fact]
+    public async Task DrillCancelled_regression_Ctrl_C_during_parallel_drills_cleans_up_every_one_then_throws()
+    {
+        var (sb, arns) = Fleet(5, TimeSpan.FromSeconds(1));
+        using (sb)
+        {
+            using var cts = new CancellationTokenSource();
+            var drill = Drill(sb, new RestoreDrillOptions { ThrottleLimit = 3 });
+            var chosen = await Chosen(drill, arns);
+            cts.CancelAfter(TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drill.RunAllAsync(chosen, null, null, _ => { }, (_, _) => { }, cts.Token));
+            Assert.Equal(3, sb.Server.RequestLog.Count(r => r.Operation == "StartRestoreJob"));
+            Assert.Equal(3, sb.Server.RequestLog.Count(r => r.Operation == "DeleteVolume" && r.Status == 200));
+            Assert.Equal(5, (await All(sb.Ec2.DescribeVolumesAsync(null, null, Ct))).Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(33)]
+    public void A_ThrottleLimit_out_of_range_is_InvalidThrottleLimit(int limit)
+    {
+        var ex = Assert.Throws<DrValidationException>(() => RestoreDrill.Validate(new RestoreDrillOptions { ThrottleLimit = limit }));
+        Assert.Equal(("InvalidThrottleLimit", "ThrottleLimit"), (ex.ErrorId, ex.ParameterName));
     }
 
     [Fact]

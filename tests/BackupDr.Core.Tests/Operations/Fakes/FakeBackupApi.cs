@@ -107,6 +107,7 @@ public sealed class FakeBackupApi : CallRecorder, IBackupApi
     public IAsyncEnumerable<BackupPlan> ListBackupPlansAsync(CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<BackupPlan>>("ListBackupPlans");
     public Task<BackupSelection> CreateBackupSelectionAsync(BackupSelection selection, string? creatorRequestId, CancellationToken cancellationToken) => Unscripted<Task<BackupSelection>>("CreateBackupSelection");
     public IAsyncEnumerable<BackupSelection> ListBackupSelectionsAsync(string backupPlanId, CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<BackupSelection>>("ListBackupSelections");
+    public Task<BackupSelection> GetBackupSelectionAsync(string backupPlanId, string selectionId, CancellationToken cancellationToken) => Unscripted<Task<BackupSelection>>("GetBackupSelection");
     public IAsyncEnumerable<ProtectedResource> ListProtectedResourcesAsync(CancellationToken cancellationToken) => Unscripted<IAsyncEnumerable<ProtectedResource>>("ListProtectedResources");
     public Task TagResourceAsync(string resourceArn, IDictionary<string, string> tags, CancellationToken cancellationToken) => Unscripted<Task>("TagResource");
     public Task<IReadOnlyDictionary<string, string>> ListTagsAsync(string resourceArn, CancellationToken cancellationToken) => Unscripted<Task<IReadOnlyDictionary<string, string>>>("ListTags");
