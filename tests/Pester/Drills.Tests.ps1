@@ -278,6 +278,42 @@ Describe 'Bad input: a stable id and nothing sent' {
     }
 }
 
+Describe 'Drills graded against the effective policy' {
+    It 'DrillIgnoresPolicy regression: -PolicyPath tightens the Bronze RPO and the 12-hour-old point misses it' {
+        $policy = Join-Path $work 'tiers.psd1'
+        Set-Content -Path $policy -Value "@{ Tiers = @{ Bronze = @{ Rpo = '6h' } } }"
+        $r = Test-DrRestore -ResourceArn "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol" -PolicyPath $policy -LedgerPath (Join-Path $work 'policy.jsonl') -ErrorAction SilentlyContinue -ErrorVariable drillErr
+        "$drillErr" | Should -Match 'exceeds the Bronze target 06:00:00'
+        $r.RpoTarget | Should -Be ([TimeSpan]::FromHours(6))
+        $r.RpoMet | Should -BeFalse
+        $r.Passed | Should -BeFalse
+        $r.CleanedUp | Should -BeTrue
+    }
+
+    It 'DrillIgnoresPolicy regression: a DrRpoMinutes tag overrides the tier RPO without a policy file' {
+        $vol = "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol"
+        try {
+            Set-DrBackupTag -ResourceArn $vol -Tag @{ DrRpoMinutes = '60' } -Confirm:$false | Out-Null
+            $r = Test-DrRestore -ResourceArn $vol -LedgerPath (Join-Path $work 'tag.jsonl') -ErrorAction SilentlyContinue -ErrorVariable drillErr
+            "$drillErr" | Should -Match 'exceeds the Bronze target 01:00:00'
+            $r.RpoTarget | Should -Be ([TimeSpan]::FromMinutes(60))
+            $r.RpoMet | Should -BeFalse
+        }
+        finally {
+            Set-DrBackupTag -ResourceArn $vol -Remove DrRpoMinutes -Confirm:$false | Out-Null
+        }
+        (Test-DrRestore -ResourceArn $vol -LedgerPath (Join-Path $work 'tag.jsonl')).RpoTarget | Should -Be ([TimeSpan]::FromHours(24))
+    }
+
+    It 'a broken -PolicyPath stops the drill before anything is sent' {
+        $policy = Join-Path $work 'broken.psd1'
+        Set-Content -Path $policy -Value "@{`n  Tiers = @{ Platinum = @{ Rpo = '1h' } }`n}"
+        $err = Invoke-Bad { Test-DrRestore -ResourceArn "arn:aws:ec2:us-east-1:${acct}:volume/$bronzeVol" -PolicyPath $policy -LedgerPath (Join-Path $work 'x.jsonl') -ErrorAction Stop }
+        $err.FullyQualifiedErrorId | Should -BeLike 'TierPolicyInvalid,*'
+        Get-Sent | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'examples/Invoke-DrDrill.ps1' {
     It 'exits 0 when every Gold and Silver drill passes, writing JUnit and HTML' {
         $reports = Join-Path $TestDrive 'ok'

@@ -82,6 +82,11 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string? HtmlPath { get; set; }
 
+        /// <summary>A tier policy file (.psd1 or .json) whose targets replace the defaults, as for Get-DrTier; DrRpoMinutes/DrRtoMinutes tags still override per resource.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PolicyPath { get; set; }
+
         /// <summary>At most this many drills at once (1-32, default 4); 1 drills each resource as it arrives.</summary>
         [Parameter]
         [ValidateRange(1, RestoreDrill.MaxThrottleLimit)]
@@ -103,6 +108,7 @@ namespace BackupDr.Commands
                     Schedule = DrState.PollSchedule,
                     Progress = WaitProgress("Restore drill"),
                     ThrottleLimit = ThrottleLimit,
+                    Policy = PolicyPath == null ? TierPolicy.Default : TierPolicyFile.Load(TierPolicyPaths.Resolve(this, PolicyPath)),
                 };
                 RestoreDrill.Validate(options);
                 if (!MyInvocation.ExpectingInput && ParameterSetName == SelectionSet && _tier == null && (Tag == null || Tag.Count == 0))

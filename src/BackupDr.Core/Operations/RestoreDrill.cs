@@ -13,6 +13,12 @@ namespace BackupDr.Core.Operations
     /// <summary>Test-DrRestore's settings, typed and checked before anything is sent.</summary>
     public sealed class RestoreDrillOptions
     {
+        /// <summary>
+        /// The tier objectives drills are graded against (a policy file over BackupDr's defaults); the DrRpoMinutes and
+        /// DrRtoMinutes tags of each resource then override its tier's targets. Null: the defaults.
+        /// </summary>
+        public TierPolicy? Policy { get; set; }
+
         /// <summary>Start of every name the drill gives (RDS identifiers, the Name tag of volumes).</summary>
         public string NamePrefix { get; set; } = "drill-";
 
@@ -226,13 +232,28 @@ namespace BackupDr.Core.Operations
             };
 
             // Grading needs the tier first: an unknown DrTier tag fails the drill before anything is restored.
-            var tier = await TierOfAsync(clients, arn, type, cancellationToken).ConfigureAwait(false) ?? _options.Tier;
+            var tags = await TagsOfAsync(clients, arn, type, cancellationToken).ConfigureAwait(false);
+            tags.TryGetValue(BackupTagKeys.Tier, out var tierTag);
+            var tier = string.IsNullOrEmpty(tierTag) ? _options.Tier : DrTiers.Parse(tierTag!, "DrTier");
             if (tier != null)
             {
-                var objectives = Objectives(tier.Value);
+                var policy = _options.Policy;
+                if (policy == null)
+                {
+                    var objectives = Objectives(tier.Value);
+                    result.RtoTarget = objectives.Rto;
+                    result.RpoTarget = objectives.Rpo;
+                }
+                else
+                {
+                    // The effective targets: the policy's tier, then the resource's own override tags (as Get-DrTier shows them).
+                    var effective = new Dictionary<string, string>(tags, StringComparer.Ordinal) { [BackupTagKeys.Tier] = tier.Value.ToString() };
+                    var resolved = policy.Resolve(effective);
+                    result.RtoTarget = resolved.Rto ?? policy.For(tier.Value).Rto;
+                    result.RpoTarget = resolved.Rpo ?? policy.For(tier.Value).Rpo;
+                }
+
                 result.Tier = tier.Value.ToString();
-                result.RtoTarget = objectives.Rto;
-                result.RpoTarget = objectives.Rpo;
             }
 
             var source = await DescribeSourceAsync(clients, arn, type, cancellationToken).ConfigureAwait(false);
@@ -560,23 +581,26 @@ namespace BackupDr.Core.Operations
             return name;
         }
 
-        private static async Task<DrTier?> TierOfAsync(AwsClientSet clients, Arn arn, string type, CancellationToken cancellationToken)
+        /// <summary>The resource's tags (RDS ListTagsForResource, EC2 DescribeTags): its DrTier and any RPO/RTO override tags.</summary>
+        private static async Task<Dictionary<string, string>> TagsOfAsync(AwsClientSet clients, Arn arn, string type, CancellationToken cancellationToken)
         {
-            string? value = null;
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
             if (type == "RDS")
             {
-                var tags = await clients.Rds.ListTagsForResourceAsync(arn.Text, cancellationToken).ConfigureAwait(false);
-                value = tags.FirstOrDefault(t => t.Key == "DrTier")?.Value;
+                foreach (var t in await clients.Rds.ListTagsForResourceAsync(arn.Text, cancellationToken).ConfigureAwait(false))
+                {
+                    tags[t.Key] = t.Value ?? string.Empty;
+                }
             }
             else
             {
-                await foreach (var t in clients.Ec2.DescribeTagsAsync(new[] { new Ec2Filter("resource-id", arn.ResourceId), new Ec2Filter("key", "DrTier") }, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                await foreach (var t in clients.Ec2.DescribeTagsAsync(new[] { new Ec2Filter("resource-id", arn.ResourceId) }, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    value = t.Value;
+                    tags[t.Key] = t.Value ?? string.Empty;
                 }
             }
 
-            return string.IsNullOrEmpty(value) ? (DrTier?)null : DrTiers.Parse(value!, "DrTier");
+            return tags;
         }
 
         /// <summary>The source as it is now (engine, size) for verification; null when it is gone (then the point's data is used).</summary>
