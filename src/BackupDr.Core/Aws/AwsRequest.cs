@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Net.Http;
+using System.Threading;
 
 namespace BackupDr.Core.Aws
 {
@@ -39,21 +41,61 @@ namespace BackupDr.Core.Aws
         }
     }
 
-    /// <summary>A successful answer: status, body, headers and the AWS request id.</summary>
-    public sealed class AwsResponse
+    /// <summary>
+    /// A successful answer: status, body, headers and the AWS request id. The transport reads the body into a buffer
+    /// rented from the transport's pool: a caller that reads <see cref="Content"/> and disposes the answer
+    /// gives it back (list pages are hundreds of kB each, and a fresh array per page cost more than reading it).
+    /// <see cref="Body"/> is the body as its own array, valid after Dispose.
+    /// </summary>
+    public sealed class AwsResponse : IDisposable
     {
+        private byte[]? _buffer;
+        private byte[]? _body;
+        private readonly ArrayPool<byte>? _pool;
+
         public AwsResponse(int statusCode, byte[] body, IReadOnlyDictionary<string, string> headers, string? requestId)
         {
             StatusCode = statusCode;
-            Body = body;
+            _buffer = _body = body ?? throw new ArgumentNullException(nameof(body));
+            Length = body.Length;
+            Headers = headers;
+            RequestId = requestId;
+        }
+
+        /// <summary>An answer owning the first <paramref name="length"/> bytes of a rented buffer.</summary>
+        internal AwsResponse(int statusCode, byte[] rented, int length, IReadOnlyDictionary<string, string> headers, string? requestId, ArrayPool<byte> pool)
+        {
+            StatusCode = statusCode;
+            _buffer = rented;
+            _pool = pool;
+            Length = length;
             Headers = headers;
             RequestId = requestId;
         }
 
         public int StatusCode { get; }
-        public byte[] Body { get; }
+
+        /// <summary>The body as its own array (copied out of the rented buffer the first time it is asked for).</summary>
+        public byte[] Body => _body ??= Content.ToArray();
+
+        /// <summary>The body in place, without a copy; only until the answer is disposed.</summary>
+        public ReadOnlySpan<byte> Content => (_buffer ?? throw new ObjectDisposedException(nameof(AwsResponse))).AsSpan(0, Length);
+
+        /// <summary>Body length in bytes.</summary>
+        public int Length { get; }
+
         public IReadOnlyDictionary<string, string> Headers { get; }
         public string? RequestId { get; }
+
+        /// <summary>Returns a rented buffer to the pool; <see cref="Body"/> stays readable if it was read before.</summary>
+        public void Dispose()
+        {
+            var rented = _pool != null ? Interlocked.Exchange(ref _buffer, null) : null;
+            if (rented != null)
+            {
+                _pool!.Return(rented);
+            }
+        }
     }
 
     /// <summary>What the transport tells a logger after each call (never a secret).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -36,6 +37,13 @@ namespace BackupDr.Core.Aws
         private readonly HttpClient _http;
         private readonly bool _ownsClient;
         private readonly IAwsClock _clock;
+
+        /// <summary>
+        /// Answer bodies are read into arrays from this pool, which lives and dies with the transport. A report keeps 32
+        /// pages of about 700 kB in flight; the shared pool keeps only a few arrays of a size per core, so most pages
+        /// would be fresh large-object-heap arrays, and those start full (gen 2) collections that stall everything.
+        /// </summary>
+        private readonly ArrayPool<byte> _bodies = ArrayPool<byte>.Create(MaxPresizedBody, 64);
         private long _skewTicks;
 
         public AwsTransport(AwsContext context, HttpMessageHandler? handler = null, RetryPolicy? retryPolicy = null, IAwsClock? clock = null, AdaptiveRateLimiters? rateLimiters = null)
@@ -90,18 +98,19 @@ namespace BackupDr.Core.Aws
                     try
                     {
                         using var message = await BuildMessageAsync(request, uri, attemptCts.Token).ConfigureAwait(false);
-                        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                        var body = response.Content == null ? Array.Empty<byte>() : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
                         var headers = CollectHeaders(response);
                         var status = (int)response.StatusCode;
+                        var answer = await ReadAnswerAsync(response, status, headers, attemptCts.Token).ConfigureAwait(false);
                         if (status >= 200 && status < 300)
                         {
                             limiter?.OnSuccess(_clock.UtcNow);
-                            var rid = AwsErrorParser.RequestIdFromHeaders(headers);
-                            Report(request, attempt, stopwatch.Elapsed, status, rid, null);
-                            return new AwsResponse(status, body, headers, rid);
+                            Report(request, attempt, stopwatch.Elapsed, status, answer.RequestId, null);
+                            return answer;
                         }
 
+                        var body = answer.Body;
+                        answer.Dispose();
                         var error = AwsErrorParser.Parse(status, body, headers);
                         last = new AwsServiceException(request.Service.Name, request.Operation, status, error.Code, error.Message, error.RequestId, Context.Region) { Attempts = attempt };
                         var throttled = RetryPolicy.IsThrottling(error.Code, status, error.Message);
@@ -144,6 +153,55 @@ namespace BackupDr.Core.Aws
             Report(request, policy.MaxAttempts, stopwatch.Elapsed, last?.StatusCode ?? 0, last?.RequestId, last?.ErrorCode);
             throw last!;
         }
+
+        /// <summary>
+        /// The whole body, within the attempt's timeout, into a rented buffer sized by Content-Length (grown when the
+        /// length is not given): one copy off the socket instead of HttpClient's buffer plus a second array.
+        /// </summary>
+        private async Task<AwsResponse> ReadAnswerAsync(HttpResponseMessage response, int status, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+        {
+            var rid = AwsErrorParser.RequestIdFromHeaders(headers);
+            if (response.Content == null)
+            {
+                return new AwsResponse(status, Array.Empty<byte>(), headers, rid);
+            }
+
+            var declared = response.Content.Headers.ContentLength;
+            var buffer = _bodies.Rent(declared is long n && n > 0 && n <= MaxPresizedBody ? (int)n : 16 * 1024);
+            var length = 0;
+            try
+            {
+                using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var grown = _bodies.Rent(checked(buffer.Length * 2));
+                        Buffer.BlockCopy(buffer, 0, grown, 0, length);
+                        _bodies.Return(buffer);
+                        buffer = grown;
+                    }
+
+                    var read = await stream.ReadAsync(buffer, length, buffer.Length - length, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    length += read;
+                }
+            }
+            catch
+            {
+                _bodies.Return(buffer);
+                throw;
+            }
+
+            return new AwsResponse(status, buffer, length, headers, rid, _bodies);
+        }
+
+        /// <summary>Bodies up to this size get a buffer of their declared length up front.</summary>
+        private const int MaxPresizedBody = 64 * 1024 * 1024;
 
         private void Report(AwsRequest request, int attempts, TimeSpan duration, int status, string? requestId, string? errorCode) =>
             CallCompleted?.Invoke(new AwsCallRecord(request.Service.Name, request.Operation, Context.Region, attempts, duration, status, requestId, errorCode));

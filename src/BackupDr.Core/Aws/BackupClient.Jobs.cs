@@ -93,13 +93,13 @@ namespace BackupDr.Core.Aws
             AddBackupJobFilters(request, filter);
             request.AddQuery("maxResults", filter.MaxResults?.ToString(CultureInfo.InvariantCulture));
             request.AddQuery("nextToken", string.IsNullOrEmpty(nextToken) ? null : nextToken);
-            var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
             List<BackupJob> jobs;
             string? next;
             try
             {
                 // Read straight from the bytes (no document): these pages are the report's whole cost.
-                jobs = BackupJobPageReader.Read(response.Body, Context.Region, out next);
+                jobs = BackupJobPageReader.Read(response.Content, Context.Region, out next);
             }
             catch (JsonException ex)
             {
@@ -132,7 +132,7 @@ namespace BackupDr.Core.Aws
         {
             Require(backupJobId, nameof(backupJobId));
             var request = new AwsRequest(AwsService.Backup, "StopBackupJob", HttpMethod.Post, "/backup-jobs/" + Seg(backupJobId));
-            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            (await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false)).Dispose();
         }
 
         // ---------------------------------------------------------------- restore jobs

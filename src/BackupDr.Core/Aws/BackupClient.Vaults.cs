@@ -97,7 +97,7 @@ namespace BackupDr.Core.Aws
             Require(backupVaultName, nameof(backupVaultName));
             Require(recoveryPointArn, nameof(recoveryPointArn));
             var request = new AwsRequest(AwsService.Backup, "DeleteRecoveryPoint", HttpMethod.Delete, RecoveryPointPath(backupVaultName, recoveryPointArn));
-            await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            (await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false)).Dispose();
         }
 
         private static string RecoveryPointPath(string backupVaultName, string recoveryPointArn) =>

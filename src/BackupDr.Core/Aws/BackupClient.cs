@@ -68,7 +68,7 @@ namespace BackupDr.Core.Aws
 
         private async Task<JsonElement> SendAsync(AwsRequest request, CancellationToken cancellationToken)
         {
-            var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
             try
             {
                 return JsonRead.Parse(response.Body);

@@ -31,7 +31,6 @@ namespace BackupDr.Core.Aws
         };
 
         private readonly string _region;
-        private readonly byte[]?[] _lastBytes = new byte[Fields][];
         private readonly string?[] _lastText = new string[Fields];
 
         private BackupJobPageReader(string region)
@@ -40,11 +39,11 @@ namespace BackupDr.Core.Aws
         }
 
         /// <summary>The jobs of one page and its NextToken; a body that is not JSON throws JsonException.</summary>
-        public static List<BackupJob> Read(byte[] body, string region, out string? nextToken)
+        public static List<BackupJob> Read(ReadOnlySpan<byte> body, string region, out string? nextToken)
         {
             nextToken = null;
             var jobs = new List<BackupJob>();
-            if (body == null || body.Length == 0)
+            if (body.IsEmpty)
             {
                 return jobs;
             }
@@ -171,15 +170,13 @@ namespace BackupDr.Core.Aws
                     return r.GetString();
                 }
 
-                var span = r.ValueSpan;
-                var last = _lastBytes[field];
-                if (last != null && span.SequenceEqual(last))
+                var last = _lastText[field];
+                if (last != null && AsciiEquals(r.ValueSpan, last))
                 {
-                    return _lastText[field];
+                    return last;
                 }
 
                 var text = r.GetString();
-                _lastBytes[field] = span.ToArray();
                 _lastText[field] = text;
                 return text;
             }
@@ -191,6 +188,29 @@ namespace BackupDr.Core.Aws
             }
 
             return Encoding.UTF8.GetString(r.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(r.ValueSequence) : r.ValueSpan.ToArray());
+        }
+
+        /// <summary>
+        /// The UTF-8 bytes spell exactly this string, when both are ASCII (what these members are); anything else reads as
+        /// different, which only costs a new string. No copy of the bytes is kept: that was a second array per member.
+        /// </summary>
+        private static bool AsciiEquals(ReadOnlySpan<byte> utf8, string text)
+        {
+            if (utf8.Length != text.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                var b = utf8[i];
+                if (b >= 0x80 || b != text[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static DateTime? When(ref Utf8JsonReader r)

@@ -112,7 +112,7 @@ namespace BackupDr.Core.Aws
                 .AddList("Statistics.member", request.Statistics)
                 .Add("Unit", request.Unit);
 
-            var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
             XElement? result;
             try
             {

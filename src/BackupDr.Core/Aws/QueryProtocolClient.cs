@@ -82,7 +82,7 @@ namespace BackupDr.Core.Aws
         /// <summary>Sends the call and returns the element holding its result members (see <see cref="ResultOf"/>); an empty answer reads as an empty one.</summary>
         private protected async Task<XElement> CallAsync(QueryParams q, CancellationToken cancellationToken)
         {
-            var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(q.ToRequest(), cancellationToken).ConfigureAwait(false);
             var root = response.Body.Length == 0 ? null : XmlRead.Parse(response.Body).Root;
             return ResultOf(root ?? new XElement(q.Action + "Response"), q.Action);
         }

@@ -48,7 +48,7 @@ namespace BackupDr.Core.Aws
 
         public async Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken)
         {
-            var response = await _transport.SendAsync(new QueryParams(AwsService.Sts, "GetCallerIdentity").ToRequest(), cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(new QueryParams(AwsService.Sts, "GetCallerIdentity").ToRequest(), cancellationToken).ConfigureAwait(false);
             var result = XmlRead.Parse(response.Body).Find("GetCallerIdentityResult");
             return new CallerIdentity
             {
@@ -73,7 +73,7 @@ namespace BackupDr.Core.Aws
             }
 
             var query = new QueryParams(AwsService.Sts, "AssumeRole").Add("RoleArn", roleArn).Add("RoleSessionName", roleSessionName).Add("DurationSeconds", durationSeconds);
-            var response = await _transport.SendAsync(query.ToRequest(), cancellationToken).ConfigureAwait(false);
+            using var response = await _transport.SendAsync(query.ToRequest(), cancellationToken).ConfigureAwait(false);
             var result = XmlRead.Parse(response.Body).Find("AssumeRoleResult");
             var credentials = result?.Find("Credentials");
             var keyId = credentials?.Str("AccessKeyId");

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
@@ -57,19 +58,53 @@ namespace BackupDr.Sandbox.Http
     /// <summary>An answer: status, headers and body (Content-Length is always set by the server).</summary>
     public sealed class HttpResponseData
     {
+        private byte[]? _buffer;
+        private byte[]? _body;
+
         public HttpResponseData(int status, byte[] body, string contentType)
         {
             Status = status;
-            Body = body;
+            _buffer = _body = body ?? throw new ArgumentNullException(nameof(body));
+            Length = body.Length;
+            Headers["Content-Type"] = contentType;
+        }
+
+        /// <summary>
+        /// An answer whose body is the first <paramref name="length"/> bytes of a buffer rented from
+        /// <see cref="ArrayPool{T}.Shared"/>: the server returns it once written (a 1,000-job page is 700 kB, and a
+        /// fresh array per page made the sandbox's large-object heap churn cost more than the listing itself).
+        /// </summary>
+        internal HttpResponseData(int status, byte[] rented, int length, string contentType)
+        {
+            Status = status;
+            _buffer = rented;
+            Length = length;
             Headers["Content-Type"] = contentType;
         }
 
         public int Status { get; }
-        public byte[] Body { get; }
+
+        /// <summary>Body length in bytes.</summary>
+        public int Length { get; }
+
+        /// <summary>The body as its own array (a copy when the answer was written into a rented buffer).</summary>
+        public byte[] Body => _body ??= Span.ToArray();
+
+        internal ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(HttpResponseData))).AsSpan(0, Length);
         public Dictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Close the connection (TCP reset) instead of answering: a dropped connection, for fault tests.</summary>
         public bool Abort { get; set; }
+
+        /// <summary>Gives a rented body back to the pool (after it was written, or when it never will be).</summary>
+        internal void Release()
+        {
+            var rented = _body == null ? Interlocked.Exchange(ref _buffer, null) : null;
+            if (rented != null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -210,6 +245,7 @@ namespace BackupDr.Sandbox.Http
 
                         if (response.Abort)
                         {
+                            response.Release();
                             // Reset rather than close politely, as a dropped connection looks to the client.
                             client.LingerState = new LingerOption(true, 0);
                             return;
@@ -251,14 +287,25 @@ namespace BackupDr.Sandbox.Http
             }
 
             sb.Append("Date: ").Append(DateTime.UtcNow.ToString("r", CultureInfo.InvariantCulture)).Append("\r\n");
-            sb.Append("Content-Length: ").Append(response.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            sb.Append("Content-Length: ").Append(response.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
             sb.Append("Connection: ").Append(close ? "close" : "keep-alive").Append("\r\n\r\n");
-            var head = Encoding.ASCII.GetBytes(sb.ToString());
-            var all = new byte[head.Length + response.Body.Length];
-            Buffer.BlockCopy(head, 0, all, 0, head.Length);
-            Buffer.BlockCopy(response.Body, 0, all, head.Length, response.Body.Length);
-            await stream.WriteAsync(all, 0, all.Length).ConfigureAwait(false);
-            await stream.FlushAsync().ConfigureAwait(false);
+            var head = sb.ToString();
+
+            // Head and body go out in one write (two small writes would meet Nagle and delayed ACKs), from a rented buffer.
+            var total = Encoding.ASCII.GetByteCount(head) + response.Length;
+            var all = ArrayPool<byte>.Shared.Rent(total);
+            try
+            {
+                var n = Encoding.ASCII.GetBytes(head, 0, head.Length, all, 0);
+                response.Span.CopyTo(all.AsSpan(n));
+                await stream.WriteAsync(all, 0, total).ConfigureAwait(false);
+                await stream.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(all);
+                response.Release();
+            }
         }
 
         private static string Reason(int status) => status switch

@@ -65,17 +65,25 @@ namespace BackupDr.Sandbox.Protocol
             return r;
         }
 
+        /// <summary>A JSON answer written into a rented buffer (the server gives it back once the answer is sent).</summary>
         public static HttpResponseData Json(int status, Action<Utf8JsonWriter> write)
         {
-            using var ms = new MemoryStream();
-            using (var w = new Utf8JsonWriter(ms))
+            var buffer = new RentedBufferWriter();
+            try
             {
-                w.WriteStartObject();
-                write(w);
-                w.WriteEndObject();
-            }
+                using (var w = new Utf8JsonWriter(buffer))
+                {
+                    w.WriteStartObject();
+                    write(w);
+                    w.WriteEndObject();
+                }
 
-            return new HttpResponseData(status, ms.ToArray(), "application/json");
+                return buffer.Detach(status, "application/json");
+            }
+            finally
+            {
+                buffer.Dispose();
+            }
         }
 
         public static HttpResponseData Xml(int status, string xml) => new HttpResponseData(status, Encoding.UTF8.GetBytes(xml), "text/xml;charset=UTF-8");

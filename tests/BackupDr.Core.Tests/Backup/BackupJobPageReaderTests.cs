@@ -40,6 +40,24 @@ public sealed class BackupJobPageReaderTests
         Assert.Equal(120, fast[0].RecoveryPointLifecycle!.DeleteAfterDays);
     }
 
+    /// <summary>
+    /// Repeated members of consecutive jobs are one string (the report reads a million of them), found by comparing the
+    /// bytes with the previous string: a near miss of the same length, or text beyond ASCII, is never taken for it.
+    /// </summary>
+    [Fact]
+    public void Repeated_members_share_one_string_and_near_misses_stay_distinct()
+    {
+        var names = new[] { "orders", "orders", "ordert", "caf\u00e9", "café", "café", "cafe", "cafe" };
+        var json = "{\"BackupJobs\":[" + string.Join(",", names.Select((n, i) => $"{{\"BackupJobId\":\"J{i}\",\"ResourceName\":\"{n}\"}}")) + "]}";
+
+        var jobs = BackupJobPageReader.Read(Encoding.UTF8.GetBytes(json), "us-east-1", out _);
+
+        Assert.Equal(new[] { "orders", "orders", "ordert", "café", "café", "café", "cafe", "cafe" }, jobs.Select(j => j.ResourceName));
+        Assert.Same(jobs[0].ResourceName, jobs[1].ResourceName);
+        Assert.Same(jobs[6].ResourceName, jobs[7].ResourceName);
+        Assert.NotSame(jobs[1].ResourceName, jobs[2].ResourceName);
+    }
+
     [Fact]
     public void Page_reader_refuses_bytes_that_are_not_json()
     {
