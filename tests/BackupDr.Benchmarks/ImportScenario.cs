@@ -5,45 +5,110 @@ using System.Text.Json;
 namespace BackupDr.Benchmarks;
 
 /// <summary>
-/// What Import-Module BackupDr adds to a cold PowerShell start, next to a bare start in the same run, and how long the
-/// first AWS cmdlet takes against the sandbox (it loads AWSSDK.Core into the private context). Uses the PowerShell pinned
-/// in .config/dotnet-tools.json and the module laid out by build.ps1 (out/BackupDr), or the path given as the first argument.
+/// What Import-Module BackupDr adds to a cold PowerShell start, next to a bare start and to the smallest binary module
+/// there is (one cmdlet, a four-key manifest: BackupDr.Benchmarks.MinimalModule) in the same run, and how long the first
+/// AWS cmdlet takes against the sandbox (it loads AWSSDK.Core into the private context).
 /// </summary>
+/// <remarks>
+/// Two PowerShells: the one pinned in .config/dotnet-tools.json (the PowerShell dotnet tool, which ships IL only, so
+/// every PowerShell code path an import takes is compiled on the spot), and a ReadyToRun copy of it compiled here with
+/// crossgen2 from NuGet, as PowerShell's own packages (MSI, deb, rpm, tar.gz) ship. `--tool-only` skips the second.
+/// Each figure is a median of interleaved runs; "in process" is Import-Module timed inside PowerShell (less noise than
+/// whole process starts, same ordering).
+/// </remarks>
 public sealed class ImportScenario : IScenario
 {
-    private const int Runs = 7;
+    private const int Runs = 11;
+
+    /// <summary>The PowerShell assemblies a start and an import run through; the rest of the tool is left as it is.</summary>
+    private static readonly string[] PrecompiledAssemblies =
+    {
+        "System.Management.Automation.dll", "Microsoft.PowerShell.ConsoleHost.dll", "Microsoft.PowerShell.Commands.Utility.dll",
+        "Microsoft.PowerShell.Commands.Management.dll", "Microsoft.PowerShell.Security.dll", "Microsoft.PowerShell.CoreCLR.Eventing.dll",
+        "Microsoft.ApplicationInsights.dll", "Newtonsoft.Json.dll", "Microsoft.Management.Infrastructure.dll", "pwsh.dll",
+    };
 
     public string Name => "import";
 
-    public string Description => "cold Import-Module cost vs a bare pwsh start (median of 7), and first-cmdlet latency; args: [module.psd1]";
+    public string Description => "cold Import-Module cost vs a bare pwsh start and a minimal binary module (median of 11), first-cmdlet latency; args: [module.psd1] [--tool-only]";
 
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(string[] args, CancellationToken cancel)
     {
         var root = RepoRoot();
-        var module = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(root, "out", "BackupDr", "BackupDr.psd1");
+        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        var module = positional.Count > 0 ? Path.GetFullPath(positional[0]) : Path.Combine(root, "out", "BackupDr", "BackupDr.psd1");
         if (!File.Exists(module))
         {
             throw new FileNotFoundException($"No module at {module}: run 'dotnet pwsh ./build.ps1' first.", module);
         }
 
-        var pwsh = PwshDll(root);
-        Console.WriteLine($"pwsh: dotnet {pwsh}");
-        Console.WriteLine($"module: {module}");
+        var minimal = MinimalModule();
+        var tool = PwshDll(root);
+        Console.WriteLine($"module:  {module}");
+        Console.WriteLine($"minimal: {minimal}");
+
+        var results = new List<KeyValuePair<string, string>>();
+        var toolFigures = await MeasureAsync("tool", tool, module, minimal, cancel);
+        results.AddRange(toolFigures.Select(kv => Kv(kv.Key, kv.Value)));
+
+        results.Add(Kv("first_cmdlet_ms", (await FirstCmdletAsync(root, tool, module, cancel)).ToString("F0", CultureInfo.InvariantCulture)));
+
+        if (!args.Contains("--tool-only"))
+        {
+            var precompiled = await PrecompiledPwshAsync(root, tool, cancel);
+            var r2r = await MeasureAsync("ready-to-run", precompiled, module, minimal, cancel);
+            results.AddRange(r2r.Select(kv => Kv("r2r_" + kv.Key, kv.Value)));
+        }
+
+        return results;
+    }
+
+    /// <summary>Bare start, minimal module, BackupDr: whole-process medians, then the in-process Import-Module medians.</summary>
+    private static async Task<List<KeyValuePair<string, string>>> MeasureAsync(string label, string pwsh, string module, string minimal, CancellationToken cancel)
+    {
+        Console.WriteLine($"== {label} PowerShell: dotnet {pwsh}");
 
         // One warm-up of each, so the first measured run does not pay for a cold disk cache.
         await RunPwshAsync(pwsh, "exit", cancel);
+        await RunPwshAsync(pwsh, $"Import-Module '{minimal}'", cancel);
         await RunPwshAsync(pwsh, $"Import-Module '{module}'", cancel);
 
         var bare = new List<double>();
+        var small = new List<double>();
         var import = new List<double>();
+        var smallIn = new List<double>();
+        var importIn = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
-            // Interleaved, so a burst of load on the machine hits both series alike.
+            // Interleaved, so a burst of load on the machine hits every series alike.
             bare.Add(await RunPwshAsync(pwsh, "exit", cancel));
+            small.Add(await RunPwshAsync(pwsh, $"Import-Module '{minimal}'", cancel));
             import.Add(await RunPwshAsync(pwsh, $"Import-Module '{module}'", cancel));
-            Console.WriteLine($"run {i + 1}: bare {bare[^1]:F0} ms, import {import[^1]:F0} ms");
+            smallIn.Add(await InProcessAsync(pwsh, minimal, cancel));
+            importIn.Add(await InProcessAsync(pwsh, module, cancel));
+            Console.WriteLine($"run {i + 1,2}: bare {bare[^1]:F0} ms, minimal module {small[^1]:F0} ms, BackupDr {import[^1]:F0} ms; in process: minimal {smallIn[^1]:F0} ms, BackupDr {importIn[^1]:F0} ms");
         }
 
+        var bareMs = Median(bare);
+        var importMs = Median(import);
+        var added = importMs - bareMs;
+        var minimalAdded = Median(small) - bareMs;
+        Console.WriteLine($"median bare {bareMs:F0} ms; Import-Module adds {added:F0} ms (target < 60); the minimal module adds {minimalAdded:F0} ms; "
+            + $"in process {Median(importIn):F0} ms vs {Median(smallIn):F0} ms");
+        return new List<KeyValuePair<string, string>>
+        {
+            Kv("bare_ms", bareMs.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("import_ms", importMs.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("import_added_ms", added.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("minimal_added_ms", minimalAdded.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("ratio", (importMs / bareMs).ToString("F2", CultureInfo.InvariantCulture)),
+            Kv("inproc_import_ms", Median(importIn).ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("inproc_minimal_ms", Median(smallIn).ToString("F0", CultureInfo.InvariantCulture)),
+        };
+    }
+
+    private static async Task<double> FirstCmdletAsync(string root, string pwsh, string module, CancellationToken cancel)
+    {
         var first = new List<double>();
         var seed = Path.Combine(root, "examples", "sandbox-seed.json");
         var script = $"Import-Module '{module}'; $null = Start-DrSandbox -JobDuration 0 -SeedPath '{seed}'; "
@@ -51,25 +116,117 @@ public sealed class ImportScenario : IScenario
             + "[Console]::Out.WriteLine('FIRST=' + $w.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture))";
         for (var i = 0; i < 3; i++)
         {
-            var output = await RunPwshOutputAsync(pwsh, script, cancel);
-            var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("FIRST=", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException("the first-cmdlet run printed no FIRST= line: " + output);
-            first.Add(double.Parse(line.Substring(6), CultureInfo.InvariantCulture));
+            first.Add(Figure(await RunPwshOutputAsync(pwsh, script, cancel), "FIRST="));
             Console.WriteLine($"first cmdlet (Get-DrBackupVault against the sandbox): {first[^1]:F0} ms");
         }
 
-        var bareMs = Median(bare);
-        var importMs = Median(import);
-        var added = importMs - bareMs;
-        Console.WriteLine($"median bare {bareMs:F0} ms, with Import-Module {importMs:F0} ms: import adds {added:F0} ms (target < 60)");
-        return new[]
+        return Median(first);
+    }
+
+    private static async Task<double> InProcessAsync(string pwsh, string module, CancellationToken cancel) =>
+        Figure(await RunPwshOutputAsync(pwsh, $"$w = [Diagnostics.Stopwatch]::StartNew(); Import-Module '{module}'; $w.Stop(); "
+            + "[Console]::Out.WriteLine('IMPORT=' + $w.Elapsed.TotalMilliseconds.ToString([Globalization.CultureInfo]::InvariantCulture))", cancel), "IMPORT=");
+
+    private static double Figure(string output, string prefix)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"the run printed no {prefix} line: " + output);
+        return double.Parse(line.Substring(prefix.Length), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The baseline module laid out as a module folder (manifest and dll) in the temp directory.</summary>
+    private static string MinimalModule()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "BackupDr.Benchmarks", "MinimalModule");
+        Directory.CreateDirectory(dir);
+        foreach (var file in new[] { "BackupDr.Benchmarks.MinimalModule.dll", "MinimalModule.psd1" })
         {
-            Kv("bare_ms", bareMs.ToString("F0", CultureInfo.InvariantCulture)),
-            Kv("import_ms", importMs.ToString("F0", CultureInfo.InvariantCulture)),
-            Kv("import_added_ms", added.ToString("F0", CultureInfo.InvariantCulture)),
-            Kv("ratio", (importMs / bareMs).ToString("F2", CultureInfo.InvariantCulture)),
-            Kv("first_cmdlet_ms", Median(first).ToString("F0", CultureInfo.InvariantCulture)),
-        };
+            File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(dir, file), overwrite: true);
+        }
+
+        return Path.Combine(dir, "MinimalModule.psd1");
+    }
+
+    /// <summary>
+    /// A copy of the tool's PowerShell with its own assemblies compiled ReadyToRun (out/pwsh-r2r, made once per version);
+    /// crossgen2 comes from NuGet through build/Crossgen2Download.csproj.
+    /// </summary>
+    private static async Task<string> PrecompiledPwshAsync(string root, string toolPwsh, CancellationToken cancel)
+    {
+        var source = Path.GetDirectoryName(toolPwsh)!;
+        var version = Path.GetFileName(Path.GetFullPath(Path.Combine(source, "..", "..", "..", "..")));
+        var target = Path.Combine(root, "out", "pwsh-r2r", version);
+        var stamp = Path.Combine(target, ".precompiled");
+        if (File.Exists(stamp))
+        {
+            return Path.Combine(target, "pwsh.dll");
+        }
+
+        if (!OperatingSystem.IsLinux() || System.Runtime.InteropServices.RuntimeInformation.OSArchitecture != System.Runtime.InteropServices.Architecture.X64)
+        {
+            throw new PlatformNotSupportedException("The ReadyToRun PowerShell is made for linux-x64 only; run with --tool-only here.");
+        }
+
+        Console.WriteLine($"compiling a ReadyToRun copy of PowerShell {version} into {target} (once) ...");
+        await RunAsync("dotnet", new[] { "restore", Path.Combine(root, "build", "Crossgen2Download.csproj"), "-nologo", "-v", "q" }, cancel);
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var crossgen = Directory.GetFiles(Path.Combine(packages, "microsoft.netcore.app.crossgen2.linux-x64"), "crossgen2", SearchOption.AllDirectories)
+            .OrderByDescending(p => p, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new FileNotFoundException("crossgen2 not found after restoring build/Crossgen2Download.csproj.");
+        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        CopyDirectory(source, target);
+        foreach (var name in PrecompiledAssemblies)
+        {
+            var input = Path.Combine(source, name);
+            if (!File.Exists(input))
+            {
+                continue;
+            }
+
+            await RunAsync(crossgen, new[] { "-r", Path.Combine(framework, "*.dll"), "-r", Path.Combine(source, "*.dll"), "--targetos", "linux", "--targetarch", "x64", "-O", input, "-o", Path.Combine(target, name) }, cancel);
+        }
+
+        await File.WriteAllTextAsync(stamp, string.Join(Environment.NewLine, PrecompiledAssemblies), cancel);
+        return Path.Combine(target, "pwsh.dll");
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        }
+    }
+
+    private static async Task RunAsync(string exe, IEnumerable<string> arguments, CancellationToken cancel)
+    {
+        var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + exe);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancel);
+        var stderr = process.StandardError.ReadToEndAsync(cancel);
+        await process.WaitForExitAsync(cancel);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(exe)} exited with {process.ExitCode}: {await stdout}{await stderr}");
+        }
     }
 
     private static KeyValuePair<string, string> Kv(string k, string v) => new(k, v);
