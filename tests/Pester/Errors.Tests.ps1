@@ -1,5 +1,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $credentialVariables = 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_EC2_METADATA_DISABLED'
+    $environmentBefore = @{}
+    foreach ($name in $credentialVariables) { $environmentBefore[$name] = Test-Path "Env:$name" }
     Import-Module (Get-BackupDrModulePath) -Force
     $seedPath = New-BackupDrSeed -Path (Join-Path $TestDrive 'seed.json')
     $sb = Start-DrSandbox -JobDuration 0 -SeedPath $seedPath
@@ -138,9 +141,11 @@ Describe 'RecommendationRepeatsRequestId regression: AWS errors recommend a next
 Describe 'CredentialsErrorDumpsSdkExceptions regression: no credentials anywhere' {
     BeforeAll {
         $saved = @{}
-        foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_EC2_METADATA_DISABLED') {
+        foreach ($name in $credentialVariables) {
             $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $null)
+            # [NullString]::Value, not $null: PowerShell passes $null to a string parameter as '', which sets the
+            # variable to an empty value instead of removing it (EmptyEnvironmentLeak regression).
+            [Environment]::SetEnvironmentVariable($name, [NullString]::Value)
         }
         # No shared files either (not the ones of whoever runs the tests), and no instance metadata.
         $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'no-credentials'
@@ -151,7 +156,10 @@ Describe 'CredentialsErrorDumpsSdkExceptions regression: no credentials anywhere
     }
 
     AfterAll {
-        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        foreach ($name in $saved.Keys) {
+            $value = if ($null -eq $saved[$name]) { [NullString]::Value } else { $saved[$name] }
+            [Environment]::SetEnvironmentVariable($name, $value)
+        }
         $sb = Start-DrSandbox -JobDuration 0
     }
 
@@ -172,5 +180,13 @@ Describe 'CredentialsErrorDumpsSdkExceptions regression: no credentials anywhere
         $message | Should -Match 'To give credentials'
         $message | Should -Not -Match 'web identity|IMDS|instance metadata|Exception'
         $err.ErrorDetails.RecommendedAction | Should -Match 'Start-DrSandbox'
+    }
+}
+
+Describe 'EmptyEnvironmentLeak regression: the no-credentials test leaves the environment as it found it' {
+    It 'a variable that was not set before is not set now (not even to an empty value)' {
+        foreach ($name in $credentialVariables) {
+            (Test-Path "Env:$name") | Should -Be $environmentBefore[$name] -Because "$name was $(if ($environmentBefore[$name]) { 'set' } else { 'not set' }) before the file ran"
+        }
     }
 }

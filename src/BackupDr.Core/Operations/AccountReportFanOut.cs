@@ -185,10 +185,7 @@ namespace BackupDr.Core.Operations
 
             var accounts = AccountScope.ValidateAccountIds(options.AccountIds);
             var role = options.AccountRole == null ? null : AccountScope.ValidateRoleName(options.AccountRole, accounts);
-            if (options.ThrottleLimit < 1)
-            {
-                throw new DrValidationException("InvalidThrottleLimit", "ThrottleLimit", options.ThrottleLimit, "-ThrottleLimit must be 1 or more. Nothing was sent.");
-            }
+            BoundedParallel.ValidateLimit(options.ThrottleLimit);
 
             var report = options.Report ?? throw new ArgumentException("Report options are required.", nameof(options));
             var regions = report.Regions.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal).ToList();
@@ -220,22 +217,23 @@ namespace BackupDr.Core.Operations
 
             var units = (from account in accounts from region in regions select new Unit(account, region)).ToList();
             var tally = new AccountTally();
-            var gate = new SemaphoreSlim(options.ThrottleLimit);
             var done = 0;
-            var tasks = units.Select(unit => Task.Run(async () =>
+            var outcomes = BoundedParallel.RunAsync(units, options.ThrottleLimit, async (unit, ct) =>
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
+                // A unit records its own failure (RegionError) and the others go on; only cancellation ends the run.
+                await RunUnitAsync(unit, report, role != null ? assumed[unit.Account] : null, tally, ct).ConfigureAwait(false);
+                return unit;
+            }, cancellationToken);
+            await foreach (var outcome in outcomes.ConfigureAwait(false))
+            {
+                if (outcome.Error != null)
                 {
-                    await RunUnitAsync(unit, report, role != null ? assumed[unit.Account] : null, tally, cancellationToken).ConfigureAwait(false);
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(outcome.Error).Throw();
                 }
-                finally
-                {
-                    gate.Release();
-                    unitsDone?.Report(Interlocked.Increment(ref done));
-                }
-            }, cancellationToken)).ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+
+                unitsDone?.Report(++done);
+            }
+
             return Merge(units, report, regions, tally);
         }
 

@@ -91,6 +91,21 @@ public sealed class AccountReportFanOutTests
         Assert.Equal(new[] { 1, 2 }, progress.OrderBy(p => p));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public async Task A_ThrottleLimit_outside_1_to_64_is_refused_before_anything_is_listed(int limit)
+    {
+        var api = new FakeBackupApi("us-east-1");
+        var error = await Assert.ThrowsAsync<DrValidationException>(() => new AccountReportFanOut(_ => api, null, null, "aws", new FakeClock(Now)).BuildAsync(
+            new AccountReportOptions { AccountIds = new[] { "111111111111" }, ThrottleLimit = limit, Report = new BackupReportOptions { Regions = { "us-east-1" } } },
+            null,
+            default));
+
+        Assert.Equal("InvalidThrottleLimit", error.ErrorId);
+        Assert.Empty(api.BackupJobFilters);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
