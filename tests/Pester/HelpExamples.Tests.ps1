@@ -41,3 +41,12 @@ Describe 'Help examples of <Cmdlet>' -ForEach $pages {
         }
     }
 }
+
+Describe 'TestsWriteUserData regression: examples run against a data folder of the test run' {
+    It 'the default drill ledger is in the run''s own folder, not in the user''s application data' -Skip:(-not $IsLinux) {
+        $env:BACKUPDR_TEST_DATA_HOME | Should -Not -BeNullOrEmpty -Because 'Invoke-PesterRun.ps1 gives the run its own XDG_DATA_HOME'
+        $ledger = [BackupDr.Core.Operations.DrillLedger]::DefaultPath
+        $ledger | Should -BeLike "$($env:BACKUPDR_TEST_DATA_HOME)*"
+        $ledger | Should -Not -BeLike (Join-Path $HOME '.local/share/*')
+    }
+}
