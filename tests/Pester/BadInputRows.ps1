@@ -334,6 +334,8 @@ $BadInputRows = @(
     @{ Cmdlet = 'Remove-DrDrillResource'; Case = 'empty -DrillId'; Id = 'ParameterArgumentValidationError'; Call = { Remove-DrDrillResource -DrillId '' -Confirm:$false } }
     @{ Cmdlet = 'Remove-DrDrillResource'; Case = 'blank -DrillId (DrillIdAsksSts regression)'; Id = 'InvalidDrillId'; Call = { Remove-DrDrillResource -DrillId '   ' -Confirm:$false } }
     @{ Cmdlet = 'Remove-DrDrillResource'; Case = '-Region that is none'; Id = 'InvalidRegion'; Call = { Remove-DrDrillResource -Region 'x' -Confirm:$false } }
+    @{ Cmdlet = 'Remove-DrDrillResource'; Case = '-LedgerPath that is a folder'; Id = 'InvalidLedgerPath'; Call = { Remove-DrDrillResource -LedgerPath $folder -Confirm:$false } }
+    @{ Cmdlet = 'Remove-DrDrillResource'; Case = 'empty -LedgerPath'; Id = 'ParameterArgumentValidationError'; Call = { Remove-DrDrillResource -LedgerPath '' -Confirm:$false } }
     @{ Cmdlet = 'Get-DrDrillHistory'; Case = '-LedgerPath that is a folder (LedgerPathIsFolder regression)'; Id = 'InvalidLedgerPath'; Call = { Get-DrDrillHistory -LedgerPath $folder } }
     @{ Cmdlet = 'Get-DrDrillHistory'; Case = '-Since in the future (DrillHistorySinceInFuture regression)'; Id = 'SinceInFuture'; Call = { Get-DrDrillHistory -Since (Get-Date).AddDays(1) } }
     @{ Cmdlet = 'Get-DrDrillHistory'; Case = '-LedgerPath on the Env: drive (PathOnOtherProvider regression)'; Id = 'InvalidLedgerPath'; Call = { Get-DrDrillHistory -LedgerPath 'Env:\drills.jsonl' } }

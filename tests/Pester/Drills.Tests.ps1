@@ -226,6 +226,71 @@ Describe 'A drill killed outright' {
         Get-ResourceIds | Should -Be $originals
         (Invoke-Aws @('rds', 'describe-db-instances')).DBInstances.DBInstanceIdentifier | Should -Be @('orders')
     }
+
+    It 'DrillKilledBeforeTaggingEbs regression: the untagged volume of a killed drill is found through its journal, listed with -WhatIf, then removed' {
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(2) })
+        $sb.ClearRequestLog()
+        $module = (Resolve-Path (Get-BackupDrModulePath)).Path
+        $childLedger = Join-Path $work 'killed-ebs.jsonl'
+        $journalPath = "$childLedger.pending"
+        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore -Tier Gold -LedgerPath '$childLedger' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
+        $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
+        $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
+        $psi.Environment['AWS_REGION'] = 'us-east-1'
+        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+        $p = [System.Diagnostics.Process]::Start($psi)
+        try {
+            $null = $p.StandardOutput.ReadToEndAsync()
+            $null = $p.StandardError.ReadToEndAsync()
+            # Killed once the journal holds the restore job: the restore then runs on without the drill.
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not ((Test-Path -LiteralPath $journalPath) -and (Get-Content -Raw -LiteralPath $journalPath) -match '"Event":"job"') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+            Get-Content -Raw -LiteralPath $journalPath | Should -Match '"Event":"job"'
+            $p.Kill()    # outright: no finally, no cleanup, no tag
+            $p.WaitForExit(15000) | Should -BeTrue
+        }
+        finally {
+            if (-not $p.HasExited) { $p.Kill() }
+            $p.Dispose()
+        }
+
+        # AWS creates the volume when the restore completes; nothing tags it.
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+        $leftId = @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        $leftId.Count | Should -Be 1
+        $leftId[0] | Should -Match '^vol-'
+        Get-Sent | Should -Not -Contain 'CreateTags'
+
+        # By tag, or without the drill's journal (the defect), it is missed.
+        @(Remove-DrDrillResource -TaggedOnly -Confirm:$false).Count | Should -Be 0
+        @(Remove-DrDrillResource -Confirm:$false).Count | Should -Be 0
+
+        $sb.ClearRequestLog()
+        $transcript = Join-Path $work 'whatif-ebs.txt'
+        $null = Start-Transcript -Path $transcript
+        try { Remove-DrDrillResource -LedgerPath $childLedger -WhatIf } finally { $null = Stop-Transcript }
+        $listed = Get-Content -Raw $transcript
+        $listed | Should -Match ([regex]::Escape($leftId[0]))
+        $listed | Should -Match 'found through its journal'
+        Get-Sent | Should -Not -Contain 'DeleteVolume'
+        (Get-ResourceIds).Count | Should -Be 4
+
+        $removed = @(Remove-DrDrillResource -LedgerPath $childLedger -Confirm:$false)
+        $removed.Count | Should -Be 1
+        ($removed[0].FoundBy, $removed[0].ResourceId, $removed[0].Removed) | Should -Be @('Journal', $leftId[0], $true)
+        $removed[0].DrillId | Should -Match '^drill-'
+        Get-ResourceIds | Should -Be $originals
+        ([BackupDr.Core.Operations.DrillJournal]::ForLedger($childLedger)).Pending().Count | Should -Be 0
+        @(Remove-DrDrillResource -LedgerPath $childLedger -Confirm:$false).Count | Should -Be 0
+    }
 }
 
 Describe 'The drill ledger' {

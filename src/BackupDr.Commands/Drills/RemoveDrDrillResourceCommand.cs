@@ -28,9 +28,31 @@ namespace BackupDr.Commands
         [ValidateNotNullOrEmpty]
         public string NamePrefix { get; set; } = "drill-";
 
-        /// <summary>Only resources carrying the drill tag: skip the search by drill name.</summary>
+        /// <summary>Only resources carrying the drill tag: skip the search by drill name and the drill journal.</summary>
         [Parameter]
         public SwitchParameter TaggedOnly { get; set; }
+
+        /// <summary>The ledger the drills wrote (Test-DrRestore -LedgerPath); its journal (the same path plus .pending) lists the restores they never cleaned up.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? LedgerPath { get; set; }
+
+        private DrillJournal? _journal;
+
+        /// <summary>-WhatIf given, or $WhatIfPreference set: then not even the journal is written.</summary>
+        private bool WhatIfRequested
+        {
+            get
+            {
+                if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given) && given is SwitchParameter s)
+                {
+                    return s.IsPresent;
+                }
+
+                var preference = GetVariableValue("WhatIfPreference");
+                return preference is SwitchParameter p ? p.IsPresent : preference is bool b && b;
+            }
+        }
 
         protected override void BeginProcessing()
         {
@@ -38,6 +60,11 @@ namespace BackupDr.Commands
             {
                 DrillResourceCleaner.Validate(null, OlderThan);
                 RestoreDrill.ValidateNamePrefix(NamePrefix, "NamePrefix");
+                if (!TaggedOnly)
+                {
+                    var ledger = new DrillLedger(LedgerPath == null ? DrillLedger.DefaultPath : FileSystemPaths.Resolve(this, LedgerPath, nameof(LedgerPath), "InvalidLedgerPath"));
+                    _journal = DrillJournal.ForLedger(ledger.Path);
+                }
             }
             catch (DrValidationException ex)
             {
@@ -65,12 +92,28 @@ namespace BackupDr.Commands
 
             var cleaner = new DrillResourceCleaner(Clients.Rds, Clients.Ec2);
             var found = new List<DrillLeftover>();
+            var settled = new List<KeyValuePair<DrillLeftover?, PendingDrillRestore>>();
+            var warnings = new List<string>();
             try
             {
                 _account ??= Run(ct => CallerAccount.GetAsync(Clients.Sts, ct));
                 var account = _account;
                 var prefix = TaggedOnly ? null : NamePrefix;
                 Stream(ct => cleaner.FindAsync(DrillId, OlderThan, account, prefix, ct), found.Add);
+                if (_journal != null)
+                {
+                    var journal = _journal;
+                    var backup = Clients.Backup;
+                    var known = new HashSet<string>(found.ConvertAll(f => f.ResourceArn), StringComparer.Ordinal);
+                    Stream(ct => cleaner.FindInJournalAsync(journal, backup, DrillId, OlderThan, settled, warnings, ct), leftover =>
+                    {
+                        // Killed after tagging: the tag search found it already.
+                        if (known.Add(leftover.ResourceArn))
+                        {
+                            found.Add(leftover);
+                        }
+                    });
+                }
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException))
             {
@@ -78,12 +121,31 @@ namespace BackupDr.Commands
                 return;
             }
 
+            foreach (var warning in warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            // Journal entries with nothing left (the restore failed, or what it made is gone) are closed; not under -WhatIf.
+            if (_journal != null && !WhatIfRequested)
+            {
+                foreach (var entry in settled)
+                {
+                    if (entry.Key == null)
+                    {
+                        _journal.RestoreFinished(entry.Value.DrillId, entry.Value.ResourceArn);
+                    }
+                }
+            }
+
             foreach (var leftover in found)
             {
                 var age = leftover.DrillStarted == null ? string.Empty : $", started {leftover.DrillStarted:u}";
                 var by = leftover.FoundBy == DrillResourceCleaner.ByName
                     ? $"an interrupted drill (untagged, found by its drill name {NamePrefix}...; created {leftover.DrillStarted:u})"
-                    : $"drill {leftover.DrillId}{age}";
+                    : leftover.FoundBy == DrillResourceCleaner.ByJournal
+                        ? $"interrupted drill {leftover.DrillId}{age} (untagged, found through its journal {_journal?.Path})"
+                        : $"drill {leftover.DrillId}{age}";
                 if (!ShouldProcess(leftover.ResourceArn, $"Delete the {leftover.ResourceType} left by {by}{(leftover.ResourceType == "RDS" ? " (no final snapshot)" : string.Empty)}"))
                 {
                     continue;
@@ -91,7 +153,16 @@ namespace BackupDr.Commands
 
                 try
                 {
-                    WriteObject(Run(ct => cleaner.RemoveAsync(leftover, ct)));
+                    var removed = Run(ct => cleaner.RemoveAsync(leftover, ct));
+                    foreach (var entry in settled)
+                    {
+                        if (entry.Key != null && string.Equals(entry.Key.ResourceArn, removed.ResourceArn, StringComparison.Ordinal))
+                        {
+                            _journal?.RestoreFinished(entry.Value.DrillId, entry.Value.ResourceArn);
+                        }
+                    }
+
+                    WriteObject(removed);
                 }
                 catch (Exception ex) when (!(ex is PipelineStoppedException))
                 {

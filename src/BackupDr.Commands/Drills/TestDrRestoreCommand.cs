@@ -118,6 +118,9 @@ namespace BackupDr.Commands
 
                 _ledger = new DrillLedger(LedgerPath == null ? DrillLedger.DefaultPath : FileSystemPaths.Resolve(this, LedgerPath, nameof(LedgerPath), "InvalidLedgerPath"));
 
+                // Every restore is journalled beside the ledger before it starts: what a killed drill restored is found there.
+                options.Journal = DrillJournal.ForLedger(_ledger.Path);
+
                 // DrillReportPathIsFolder regression: the drill restored everything, then could not write its report.
                 _junitPath = JUnitPath == null ? null : ReportFile(JUnitPath, nameof(JUnitPath));
                 _htmlPath = HtmlPath == null ? null : ReportFile(HtmlPath, nameof(HtmlPath));

@@ -96,7 +96,11 @@ namespace BackupDr.Core.Model
         public DateTime? DrillStarted { get; set; }
         public string? State { get; set; }
 
-        /// <summary>Tag (it carries BackupDrDrillId) or Name (an untagged DB instance named like a drill's restore: a drill killed before tagging it; DrillId is empty).</summary>
+        /// <summary>
+        /// Tag (it carries BackupDrDrillId), Name (an untagged DB instance named like a drill's restore: a drill killed
+        /// before tagging it; DrillId is empty) or Journal (what a restore job created that a drill wrote in its journal
+        /// and never cleaned up: a drill killed before the restore finished, so the volume carries no drill tag).
+        /// </summary>
         public string FoundBy { get; set; } = "Tag";
 
         /// <summary>True once deleted.</summary>

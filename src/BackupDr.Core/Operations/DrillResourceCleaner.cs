@@ -15,8 +15,9 @@ namespace BackupDr.Core.Operations
     /// Remove-DrDrillResource: finds the DB instances and volumes a drill left (tag BackupDrDrillId), optionally of one
     /// drill or older than a time, and deletes them (DeleteDBInstance without a final snapshot, DeleteVolume). A drill
     /// killed outright between starting its restore and tagging what it made leaves a DB instance without the tag; it
-    /// is still found by the temporary name Test-DrRestore gave it (prefix, source, 4-character suffix). Only resources
-    /// carrying the drill tag or such a drill name are ever deleted.
+    /// is still found by the temporary name Test-DrRestore gave it (prefix, source, 4-character suffix), and what any
+    /// killed drill's restore job created is found through the drill journal (DrillJournal). Only resources carrying the
+    /// drill tag, such a drill name, or created by a restore job a drill journalled are ever deleted.
     /// </summary>
     public sealed class DrillResourceCleaner
     {
@@ -106,6 +107,110 @@ namespace BackupDr.Core.Operations
                     };
                 }
             }
+        }
+
+        /// <summary>FoundBy of what a restore job created for a drill that wrote it in its journal and never cleaned up.</summary>
+        public const string ByJournal = "Journal";
+
+        /// <summary>
+        /// What the unfinished restores of the journal (this region, the drill and age filters) left: each restore job is
+        /// asked for what it created, and that resource is a leftover while it exists (FoundBy Journal). Entries with nothing
+        /// left (the job failed, or what it made is gone) go to <paramref name="settled"/>, for the caller to mark finished;
+        /// a job still running, or an entry without a job id (the drill ended before AWS answered), is a warning.
+        /// </summary>
+        public async IAsyncEnumerable<DrillLeftover> FindInJournalAsync(DrillJournal journal, IBackupApi backup, string? drillId, TimeSpan? olderThan, ICollection<KeyValuePair<DrillLeftover?, PendingDrillRestore>> settled, ICollection<string> warnings, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (journal == null)
+            {
+                throw new ArgumentNullException(nameof(journal));
+            }
+
+            Validate(drillId, olderThan);
+            var region = _rds.Context.Region;
+            var now = _clock.UtcNow;
+            foreach (var pending in journal.Pending())
+            {
+                if (!string.Equals(pending.Region, region, StringComparison.Ordinal)
+                    || (drillId != null && !string.Equals(pending.DrillId, drillId, StringComparison.Ordinal))
+                    || (olderThan != null && now - pending.StartedAt < olderThan.Value))
+                {
+                    continue;
+                }
+
+                if (string.IsNullOrEmpty(pending.RestoreJobId))
+                {
+                    warnings.Add($"Drill {pending.DrillId} ended while it was starting a restore of {pending.RecoveryPointArn} ({pending.StartedAt:u}), before AWS gave it the restore job id. "
+                        + $"If that restore ran, find it with Get-DrBackupJob -JobType Restore -Region {region} and delete what it created; the entry stays in {journal.Path} until then.");
+                    continue;
+                }
+
+                RestoreJob job;
+                try
+                {
+                    job = await backup.DescribeRestoreJobAsync(pending.RestoreJobId!, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AwsServiceException ex) when (ex.IsNotFound)
+                {
+                    settled.Add(new KeyValuePair<DrillLeftover?, PendingDrillRestore>(null, pending));
+                    continue;
+                }
+
+                if (!job.IsTerminal)
+                {
+                    warnings.Add($"The restore job {job.RestoreJobId} of drill {pending.DrillId} is still {job.State}: run Remove-DrDrillResource again once it has finished, to delete what it creates.");
+                    continue;
+                }
+
+                if (!job.Succeeded || string.IsNullOrEmpty(job.CreatedResourceArn))
+                {
+                    settled.Add(new KeyValuePair<DrillLeftover?, PendingDrillRestore>(null, pending));
+                    continue;
+                }
+
+                var created = job.CreatedResourceArn!;
+                var state = await StateOfAsync(created, pending.ResourceType, cancellationToken).ConfigureAwait(false);
+                if (state == null)
+                {
+                    settled.Add(new KeyValuePair<DrillLeftover?, PendingDrillRestore>(null, pending));
+                    continue;
+                }
+
+                var leftover = new DrillLeftover
+                {
+                    ResourceArn = created, ResourceType = pending.ResourceType, Region = region, DrillId = pending.DrillId, DrillStarted = pending.StartedAt,
+                    State = state, FoundBy = ByJournal,
+                };
+                settled.Add(new KeyValuePair<DrillLeftover?, PendingDrillRestore>(leftover, pending));
+                yield return leftover;
+            }
+        }
+
+        /// <summary>The state of a DB instance or volume; null when it does not exist (or is being deleted).</summary>
+        private async Task<string?> StateOfAsync(string resourceArn, string type, CancellationToken cancellationToken)
+        {
+            var id = Arn.Parse(resourceArn).ResourceId;
+            try
+            {
+                if (type == "RDS")
+                {
+                    await foreach (var db in _rds.DescribeDBInstancesAsync(id, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        return string.Equals(db.DBInstanceStatus, "deleting", StringComparison.OrdinalIgnoreCase) ? null : db.DBInstanceStatus ?? "available";
+                    }
+                }
+                else
+                {
+                    await foreach (var v in _ec2.DescribeVolumesAsync(new[] { id }, null, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+                    {
+                        return string.Equals(v.State, "deleting", StringComparison.OrdinalIgnoreCase) || string.Equals(v.State, "deleted", StringComparison.OrdinalIgnoreCase) ? null : v.State ?? "available";
+                    }
+                }
+            }
+            catch (AwsServiceException ex) when (ex.IsNotFound)
+            {
+            }
+
+            return null;
         }
 
         /// <summary>Deletes one leftover; one already gone counts as removed.</summary>

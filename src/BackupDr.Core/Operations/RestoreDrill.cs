@@ -48,6 +48,9 @@ namespace BackupDr.Core.Operations
         /// <summary>At most this many drills run at once (1-32; RunAllAsync).</summary>
         public int ThrottleLimit { get; set; } = RestoreDrill.DefaultThrottleLimit;
 
+        /// <summary>The write-ahead journal of restores (next to the ledger); null writes none.</summary>
+        public DrillJournal? Journal { get; set; }
+
         /// <summary>Drill id; default: drill-yyyyMMddHHmmss-xxxx.</summary>
         public string? DrillId { get; set; }
 
@@ -257,6 +260,7 @@ namespace BackupDr.Core.Operations
             }
 
             var source = await DescribeSourceAsync(clients, arn, type, cancellationToken).ConfigureAwait(false);
+            var journal = _options.Journal;
             RestoreJob? job = null;
             string? created = null;
             var failure = (string?)null;
@@ -264,11 +268,27 @@ namespace BackupDr.Core.Operations
             {
                 var restorer = new ResourceRestorer(r => _clients(r).Backup, r => _clients(r).Rds, _defaultRegion, _clock);
                 var name = DrillName(arn.ResourceId);
+                var request = restorer.Check(new RestoreRequest { RecoveryPointArn = point.RecoveryPointArn, Point = point, Overrides = new RestoreOverrides { TargetName = type == "RDS" ? name : null } });
                 var restoreStarted = _clock.UtcNow;
-                job = await restorer.StartAsync(
-                    restorer.Check(new RestoreRequest { RecoveryPointArn = point.RecoveryPointArn, Point = point, Overrides = new RestoreOverrides { TargetName = type == "RDS" ? name : null } }),
-                    log,
-                    cancellationToken).ConfigureAwait(false);
+
+                // Write-ahead: a drill killed from here on leaves this entry, which is how Remove-DrDrillResource finds
+                // a volume AWS creates after the drill is gone (the volume never gets the drill's tag).
+                journal?.RestoreStarting(new PendingDrillRestore
+                {
+                    DrillId = DrillId, ResourceArn = target.ResourceArn, RecoveryPointArn = point.RecoveryPointArn, Region = region, ResourceType = type, StartedAt = restoreStarted,
+                });
+                try
+                {
+                    job = await restorer.StartAsync(request, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AwsServiceException ex) when (ex.StatusCode >= 400 && ex.StatusCode < 500)
+                {
+                    // AWS refused the request: no restore job exists, so there is nothing to find later.
+                    journal?.RestoreFinished(DrillId, target.ResourceArn);
+                    throw;
+                }
+
+                journal?.RestoreJobStarted(DrillId, target.ResourceArn, job.RestoreJobId);
                 result.RestoreJobId = job.RestoreJobId;
                 log?.Invoke($"Drill {DrillId}: restore job {job.RestoreJobId} started for {target.ResourceArn} from {point.RecoveryPointArn}.");
 
@@ -318,6 +338,11 @@ namespace BackupDr.Core.Operations
                 if (job != null)
                 {
                     await CleanUpAsync(clients, result, job, created, type, log).ConfigureAwait(false);
+                    if (result.CleanedUp || _options.KeepRestored)
+                    {
+                        // Kept copies carry the drill tag; a failed cleanup stays in the journal for Remove-DrDrillResource.
+                        journal?.RestoreFinished(DrillId, target.ResourceArn);
+                    }
                 }
 
                 Finish(result, failure);

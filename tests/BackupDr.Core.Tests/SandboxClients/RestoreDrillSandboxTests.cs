@@ -207,6 +207,109 @@ public sealed class RestoreDrillSandboxTests
         Assert.Equal(new[] { "drill-notes", "orders" }, dbs.Select(d => d.DBInstanceIdentifier).OrderBy(x => x, StringComparer.Ordinal));
     }
 
+    private static DrillJournal NewJournal() => new(Path.Combine(Path.GetTempPath(), "BackupDr.Tests", Guid.NewGuid().ToString("N"), "drills.jsonl.pending"));
+
+    [Fact]
+    public async Task A_drill_that_cleans_up_journals_its_restore_start_job_and_finish_and_leaves_nothing_pending()
+    {
+        using var sb = Seeded();
+        var journal = NewJournal();
+        var drill = Drill(sb, new RestoreDrillOptions { Journal = journal });
+        var r = await Run(drill, VolumeArn(Vol));
+
+        Assert.True(r.Passed, r.Message);
+        Assert.Empty(journal.Pending());
+        var events = File.ReadAllLines(journal.Path).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("Event").GetString()).ToList();
+        Assert.Equal(new[] { "started", "job", "finished" }, events);
+        Assert.Contains(r.RestoreJobId!, File.ReadAllText(journal.Path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_restore_AWS_refuses_is_journalled_as_finished()
+    {
+        using var sb = Seeded();
+        sb.Server.AddFault("StartRestoreJob", 100, 400, "InvalidParameterValueException");
+        var journal = NewJournal();
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Run(Drill(sb, new RestoreDrillOptions { Journal = journal }), VolumeArn(Vol)));
+
+        Assert.Equal("InvalidParameterValueException", error.ErrorCode);
+        Assert.Empty(journal.Pending());
+        Assert.Equal(2, File.ReadAllLines(journal.Path).Length);
+    }
+
+    /// <summary>
+    /// Regression (DrillKilledBeforeTaggingEbs): a drill killed between starting a volume restore and tagging the volume
+    /// left an untagged volume that nothing could find (AWS names the volume only when the job completes, and volumes
+    /// have no name to match). The drill's journal has the restore job; the job names the volume.
+    /// </summary>
+    [Fact]
+    public async Task DrillKilledBeforeTaggingEbs_regression_the_untagged_volume_is_found_through_the_journal_and_removed()
+    {
+        using var sb = Seeded();
+
+        // Stand-in for a process killed after the restore started: neither the tag nor the cleanup reaches AWS.
+        sb.Server.AddFault("CreateTags", 100, 403, "UnauthorizedOperation");
+        sb.Server.AddFault("DeleteVolume", 100, 403, "UnauthorizedOperation");
+        var journal = NewJournal();
+        var drill = Drill(sb, new RestoreDrillOptions { Journal = journal });
+        var r = await Run(drill, VolumeArn(Vol));
+        Assert.False(r.Passed);
+        sb.Server.ClearFaults();
+        var left = Assert.Single(await All(sb.Ec2.DescribeVolumesAsync(null, null, Ct)), v => v.VolumeId != Vol);
+        Assert.DoesNotContain(left.Tags, t => t.Key == RestoreDrill.DrillIdTag);
+        var pending = Assert.Single(journal.Pending());
+        Assert.Equal((drill.DrillId, VolumeArn(Vol), r.RestoreJobId), (pending.DrillId, pending.ResourceArn, pending.RestoreJobId));
+
+        var cleaner = new DrillResourceCleaner(sb.Rds, sb.Ec2);
+        Assert.Empty(await All(cleaner.FindAsync(null, null, Account, "drill-", Ct)));   // by tag and name only: the defect
+
+        var settled = new List<KeyValuePair<DrillLeftover?, PendingDrillRestore>>();
+        var warnings = new List<string>();
+        Assert.Empty(await All(cleaner.FindInJournalAsync(journal, sb.Backup, "drill-other", null, settled, warnings, Ct)));
+        Assert.Empty(await All(cleaner.FindInJournalAsync(journal, sb.Backup, null, TimeSpan.FromDays(1), settled, warnings, Ct)));
+        var found = Assert.Single(await All(cleaner.FindInJournalAsync(journal, sb.Backup, null, null, settled, warnings, Ct)));
+        Assert.Empty(warnings);
+        Assert.Equal((VolumeArn(left.VolumeId), DrillResourceCleaner.ByJournal, drill.DrillId, "EBS"), (found.ResourceArn, found.FoundBy, found.DrillId, found.ResourceType));
+
+        await cleaner.RemoveAsync(found, Ct);
+        journal.RestoreFinished(pending.DrillId, pending.ResourceArn);
+        await AssertOnlyOriginals(sb);
+        Assert.Empty(journal.Pending());
+    }
+
+    [Fact]
+    public async Task Journal_entries_whose_restore_is_running_or_unknown_are_warnings_and_failed_or_gone_ones_are_settled()
+    {
+        using var sb = Seeded(TimeSpan.FromSeconds(30));
+        var journal = NewJournal();
+        var running = await sb.Backup.StartRestoreJobAsync(new StartRestoreJobRequest { RecoveryPointArn = EbsPoint, IamRoleArn = "arn:aws:iam::123456789012:role/backup", Metadata = { ["availabilityZone"] = "us-east-1a" } }, Ct);
+        Entry(journal, "drill-a", VolumeArn(Vol), running.RestoreJobId);
+        Entry(journal, "drill-b", VolumeArn(Vol), null);
+        Entry(journal, "drill-c", VolumeArn(Vol), "no-such-restore-job");
+        Entry(journal, "drill-d", VolumeArn(Vol), running.RestoreJobId, region: "eu-west-1");
+
+        var cleaner = new DrillResourceCleaner(sb.Rds, sb.Ec2);
+        var settled = new List<KeyValuePair<DrillLeftover?, PendingDrillRestore>>();
+        var warnings = new List<string>();
+        Assert.Empty(await All(cleaner.FindInJournalAsync(journal, sb.Backup, null, null, settled, warnings, Ct)));
+
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains(running.RestoreJobId, StringComparison.Ordinal) && w.Contains("still", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("drill-b", StringComparison.Ordinal) && w.Contains("Get-DrBackupJob -JobType Restore", StringComparison.Ordinal));
+        var closed = Assert.Single(settled);
+        Assert.Null(closed.Key);
+        Assert.Equal("drill-c", closed.Value.DrillId);
+    }
+
+    private static void Entry(DrillJournal journal, string drillId, string resourceArn, string? jobId, string region = Region)
+    {
+        journal.RestoreStarting(new PendingDrillRestore { DrillId = drillId, ResourceArn = resourceArn, RecoveryPointArn = EbsPoint, Region = region, ResourceType = "EBS", StartedAt = DateTime.UtcNow });
+        if (jobId != null)
+        {
+            journal.RestoreJobStarted(drillId, resourceArn, jobId);
+        }
+    }
+
     /// <summary>n Bronze volumes, each with a COMPLETED point, restored in JobDuration each.</summary>
     private static (SandboxClients Sb, List<string> Arns) Fleet(int n, TimeSpan jobDuration)
     {
