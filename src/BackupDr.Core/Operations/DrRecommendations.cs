@@ -49,7 +49,7 @@ namespace BackupDr.Core.Operations
             Entry("UnsupportedResourceType", "Use a resource type BackupDr handles (EBS, EC2, RDS, Aurora); Get-DrResource lists such resources."),
             Entry("IamRoleArnRequired", "Pass -IamRoleArn with the role AWS Backup should assume, e.g. arn:aws:iam::ACCOUNT:role/service-role/AWSBackupDefaultServiceRole."),
             Entry("InvalidIamRoleArn", "Pass an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME), or leave -IamRoleArn out for the account's default backup role."),
-            Entry("InvalidThrottleLimit", "Pass -ThrottleLimit as a whole number in the range the cmdlet's help gives: 1 to 64 for Start-DrBackup and Set-DrBackupTag, 1 to 32 for Test-DrRestore (default 4), 1 or more for Get-DrBackupReport. It is how many calls or drills run at once; the client also paces itself when AWS throttles."),
+            Entry("InvalidThrottleLimit", "Pass -ThrottleLimit as a whole number in the range the cmdlet's help gives: 1 to 64 for Start-DrBackup, Set-DrBackupTag and Get-DrBackupReport, 1 to 32 for Test-DrRestore (default 4). It is how many calls or drills run at once; the client also paces itself when AWS throttles."),
             Entry("InvalidStartWindow", "Pass -StartWindowMinutes 60 or more, or leave it out for AWS Backup's default."),
             Entry("InvalidCompleteWindow", "Pass -CompleteWindowMinutes greater than -StartWindowMinutes, or leave it out."),
             Entry("InvalidLifecycle", "Pass -ColdStorageAfterDays and -DeleteAfterDays of 0 or more, with -DeleteAfterDays at least 90 days after -ColdStorageAfterDays (AWS Backup's minimum in cold storage), or pass only one of them."),
