@@ -169,10 +169,15 @@ namespace BackupDr.Core.Aws
             var declared = response.Content.Headers.ContentLength;
             var buffer = _bodies.Rent(declared is long n && n > 0 && n <= MaxPresizedBody ? (int)n : 16 * 1024);
             var length = 0;
+
+            // The attempt's timeout covers the body too. .NET Framework's response streams (Windows PowerShell 5.1) do not
+            // watch the token, so the timeout also disposes the response, which ends a read that hangs
+            // (SlowBodyOutlivesTimeout regression).
+            using var abort = cancellationToken.Register(() => response.Dispose());
             try
             {
                 using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                while (true)
+                while (declared == null || length < declared.Value)
                 {
                     if (length == buffer.Length)
                     {
@@ -190,6 +195,12 @@ namespace BackupDr.Core.Aws
 
                     length += read;
                 }
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+            {
+                // The read ended because the timeout disposed the response: that is the timeout, not a network failure.
+                _bodies.Return(buffer);
+                throw new OperationCanceledException("The answer's body did not arrive within the attempt's timeout.", ex, cancellationToken);
             }
             catch
             {

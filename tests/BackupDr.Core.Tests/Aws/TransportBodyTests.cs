@@ -94,6 +94,94 @@ public sealed class TransportBodyTests
         Assert.Equal(second, b.Body);
     }
 
+    /// <summary>
+    /// Regression (SlowBodyOutlivesTimeout): bodies are read after the headers, and .NET Framework's response streams
+    /// (Windows PowerShell 5.1) ignore the cancellation token, so a body that stalled hung past the per-attempt timeout.
+    /// The stream here ignores the token the same way and only a dispose ends its read.
+    /// </summary>
+    [Fact]
+    public async Task SlowBodyOutlivesTimeout_regression_a_body_that_stalls_ends_at_the_attempt_timeout()
+    {
+        var streams = new List<StallingStream>();
+        var stub = new StubHandler
+        {
+            Fallback = _ =>
+            {
+                var stall = new StallingStream();
+                lock (streams)
+                {
+                    streams.Add(stall);
+                }
+
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stall) };
+            },
+        };
+        using var transport = Wire.Transport(stub, new FakeClock(), new RetryPolicy(() => 0.5) { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(200) });
+
+        var send = transport.SendAsync(List(), CancellationToken.None);
+        var first = await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(15)));
+        try
+        {
+            Assert.True(first == send, "the stalled body read outlived the attempt timeout");
+            var error = await Assert.ThrowsAsync<AwsServiceException>(() => send);
+            Assert.Equal("RequestTimeout", error.ErrorCode);
+            Assert.Equal(2, error.Attempts);
+            Assert.Equal(2, streams.Count);
+            Assert.All(streams, s => Assert.True(s.Disposed));
+        }
+        finally
+        {
+            lock (streams)
+            {
+                streams.ForEach(s => s.Dispose());
+            }
+        }
+    }
+
+    /// <summary>Sends a few bytes, then blocks every read, whatever the token says, until disposed.</summary>
+    private sealed class StallingStream : Stream
+    {
+        private readonly ManualResetEventSlim _disposed = new(false);
+        private bool _sentFirst;
+
+        public bool Disposed => _disposed.IsSet;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (!_sentFirst)
+            {
+                _sentFirst = true;
+                buffer[offset] = (byte)'{';
+                return 1;
+            }
+
+            _disposed.Wait();
+            throw new ObjectDisposedException(nameof(StallingStream));
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.Run(() => Read(buffer, offset, count), CancellationToken.None);
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed.Set();
+            base.Dispose(disposing);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>A read-only stream of unknown length that hands out at most <c>chunk</c> bytes per read.</summary>
     private sealed class TrickleStream(byte[] data, int chunk) : Stream
     {
