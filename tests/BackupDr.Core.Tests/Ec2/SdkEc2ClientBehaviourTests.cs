@@ -94,11 +94,10 @@ public sealed class SdkEc2ClientBehaviourTests
     public async Task An_attempt_that_outlives_AttemptTimeout_is_a_RequestTimeout()
     {
         var policy = new RetryPolicy(() => 0.5) { MaxAttempts = 2, AttemptTimeout = TimeSpan.FromMilliseconds(200) };
-        _stub.Fallback = _ =>
-        {
-            Thread.Sleep(1000);
-            return StubHandler.Build(HttpStatusCode.OK, Ok, "text/xml");
-        };
+        // An answer 10 s away, ended by the attempt's token (a sleep that ignored the token let a late cancellation
+        // timer on a busy machine see the answer arrive first: the test then failed under load).
+        _stub.AnswerDelay = TimeSpan.FromSeconds(10);
+        _stub.Fallback = _ => StubHandler.Build(HttpStatusCode.OK, Ok, "text/xml");
 
         var ex = await Assert.ThrowsAsync<AwsServiceException>(() => QueryAssert.ToListAsync(Client(policy).DescribeVolumesAsync(null, null, CancellationToken.None)));
 

@@ -39,6 +39,9 @@ public sealed class StubHandler : HttpMessageHandler
 
     public List<CapturedRequest> Requests { get; } = new();
 
+    /// <summary>How long every answer takes; the wait ends early, as a real connection does, when the call's token is cancelled.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>Answers used once the queue is empty.</summary>
     public Func<CapturedRequest, HttpResponseMessage>? Fallback { get; set; }
 
@@ -121,6 +124,11 @@ public sealed class StubHandler : HttpMessageHandler
         if (answer == null)
         {
             throw new InvalidOperationException($"StubHandler has no answer queued for {request.Method} {request.RequestUri}.");
+        }
+
+        if (AnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(AnswerDelay, cancellationToken);
         }
 
         var response = answer(captured);
