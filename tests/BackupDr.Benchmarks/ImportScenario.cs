@@ -211,7 +211,8 @@ public sealed class ImportScenario : IScenario
         }
     }
 
-    private static async Task RunAsync(string exe, IEnumerable<string> arguments, CancellationToken cancel)
+    /// <summary>Runs a process to its end and returns its standard output; a non-zero exit throws with what it printed.</summary>
+    private static async Task<string> RunAsync(string exe, IEnumerable<string> arguments, CancellationToken cancel)
     {
         var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments)
@@ -219,14 +220,17 @@ public sealed class ImportScenario : IScenario
             start.ArgumentList.Add(a);
         }
 
+        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + exe);
         var stdout = process.StandardOutput.ReadToEndAsync(cancel);
         var stderr = process.StandardError.ReadToEndAsync(cancel);
         await process.WaitForExitAsync(cancel);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(exe)} exited with {process.ExitCode}: {await stdout}{await stderr}");
+            throw new InvalidOperationException($"{Path.GetFileName(exe)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stdout}{await stderr}");
         }
+
+        return await stdout;
     }
 
     private static KeyValuePair<string, string> Kv(string k, string v) => new(k, v);
@@ -244,26 +248,8 @@ public sealed class ImportScenario : IScenario
         return watch.Elapsed.TotalMilliseconds;
     }
 
-    private static async Task<string> RunPwshOutputAsync(string pwsh, string command, CancellationToken cancel)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { pwsh, "-NoProfile", "-NonInteractive", "-Command", command })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet pwsh");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancel);
-        var stderr = process.StandardError.ReadToEndAsync(cancel);
-        await process.WaitForExitAsync(cancel);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pwsh -c \"{command}\" exited with {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
-    }
+    private static Task<string> RunPwshOutputAsync(string pwsh, string command, CancellationToken cancel) =>
+        RunAsync("dotnet", new[] { pwsh, "-NoProfile", "-NonInteractive", "-Command", command }, cancel);
 
     /// <summary>pwsh.dll of the PowerShell tool that `dotnet tool restore` put in the NuGet packages folder.</summary>
     private static string PwshDll(string root)

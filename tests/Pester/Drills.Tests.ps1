@@ -167,36 +167,44 @@ Describe 'An interrupted drill' {
 }
 
 Describe 'A drill killed outright' {
+    BeforeAll {
+        # Runs Test-DrRestore in a child pwsh against the sandbox and kills it outright (no finally, no cleanup, no tag)
+        # as soon as -Ready says so, or after 60 s.
+        function Stop-DrillWhen([string] $TierArgs, [string] $LedgerPath, [scriptblock] $Ready) {
+            $module = (Resolve-Path (Get-BackupDrModulePath)).Path
+            $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+            if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+            foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore $TierArgs -LedgerPath '$LedgerPath' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
+            $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
+            $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
+            $psi.Environment['AWS_REGION'] = 'us-east-1'
+            $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
+            $p = [System.Diagnostics.Process]::Start($psi)
+            try {
+                $null = $p.StandardOutput.ReadToEndAsync()
+                $null = $p.StandardError.ReadToEndAsync()
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not (& $Ready) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+                $p.Kill()    # outright: no finally, no cleanup, no tag
+                $p.WaitForExit(15000) | Should -BeTrue
+            }
+            finally {
+                if (-not $p.HasExited) { $p.Kill() }
+                $p.Dispose()
+            }
+        }
+    }
+
     It 'DrillKilledBeforeTagging regression: Remove-DrDrillResource lists the untagged restore by its drill name with -WhatIf, then removes it' {
         $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(2) })
         $sb.ClearRequestLog()
-        $module = (Resolve-Path (Get-BackupDrModulePath)).Path
-        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
         $childLedger = Join-Path $work 'killed.jsonl'
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore -Tier Silver -LedgerPath '$childLedger' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
-        $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
-        $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
-        $psi.Environment['AWS_REGION'] = 'us-east-1'
-        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
-        $p = [System.Diagnostics.Process]::Start($psi)
-        try {
-            $null = $p.StandardOutput.ReadToEndAsync()
-            $null = $p.StandardError.ReadToEndAsync()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ((Get-Sent) -contains 'StartRestoreJob') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            Get-Sent | Should -Contain 'StartRestoreJob'
-            $p.Kill()    # outright: no finally, no cleanup, no tag
-            $p.WaitForExit(15000) | Should -BeTrue
-        }
-        finally {
-            if (-not $p.HasExited) { $p.Kill() }
-            $p.Dispose()
-        }
+        Stop-DrillWhen -TierArgs '-Tier Silver' -LedgerPath $childLedger -Ready { (Get-Sent) -contains 'StartRestoreJob' }
+        Get-Sent | Should -Contain 'StartRestoreJob'
 
         # The restore goes on without the drill and creates a DB instance that carries no drill tag.
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
@@ -230,35 +238,11 @@ Describe 'A drill killed outright' {
     It 'DrillKilledBeforeTaggingEbs regression: the untagged volume of a killed drill is found through its journal, listed with -WhatIf, then removed' {
         $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::FromSeconds(2) })
         $sb.ClearRequestLog()
-        $module = (Resolve-Path (Get-BackupDrModulePath)).Path
         $childLedger = Join-Path $work 'killed-ebs.jsonl'
         $journalPath = "$childLedger.pending"
-        $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Test-DrRestore -Tier Gold -LedgerPath '$childLedger' -Confirm:`$false") { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.Environment['AWS_ENDPOINT_URL'] = $sb.EndpointUrl
-        $psi.Environment['AWS_ACCESS_KEY_ID'] = $sb.AccessKey
-        $psi.Environment['AWS_SECRET_ACCESS_KEY'] = 'sandbox-secret-key-not-a-real-secret'
-        $psi.Environment['AWS_REGION'] = 'us-east-1'
-        $psi.Environment['AWS_EC2_METADATA_DISABLED'] = 'true'
-        $p = [System.Diagnostics.Process]::Start($psi)
-        try {
-            $null = $p.StandardOutput.ReadToEndAsync()
-            $null = $p.StandardError.ReadToEndAsync()
-            # Killed once the journal holds the restore job: the restore then runs on without the drill.
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not ((Test-Path -LiteralPath $journalPath) -and (Get-Content -Raw -LiteralPath $journalPath) -match '"Event":"job"') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
-            Get-Content -Raw -LiteralPath $journalPath | Should -Match '"Event":"job"'
-            $p.Kill()    # outright: no finally, no cleanup, no tag
-            $p.WaitForExit(15000) | Should -BeTrue
-        }
-        finally {
-            if (-not $p.HasExited) { $p.Kill() }
-            $p.Dispose()
-        }
+        # Killed once the journal holds the restore job: the restore then runs on without the drill.
+        Stop-DrillWhen -TierArgs '-Tier Gold' -LedgerPath $childLedger -Ready { (Test-Path -LiteralPath $journalPath) -and (Get-Content -Raw -LiteralPath $journalPath) -match '"Event":"job"' }
+        Get-Content -Raw -LiteralPath $journalPath | Should -Match '"Event":"job"'
 
         # AWS creates the volume when the restore completes; nothing tags it.
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
