@@ -5,9 +5,11 @@ using System.Text.Json;
 namespace BackupDr.Benchmarks;
 
 /// <summary>
-/// What Import-Module BackupDr adds to a cold PowerShell start, next to a bare start and to the smallest binary module
-/// there is (one cmdlet, a four-key manifest: BackupDr.Benchmarks.MinimalModule) in the same run, and how long the first
-/// AWS cmdlet takes against the sandbox (it loads AWSSDK.Core into the private context).
+/// What Import-Module BackupDr adds to a cold PowerShell start, next to a bare start, to the smallest binary module
+/// there is (one cmdlet, a four-key manifest: BackupDr.Benchmarks.MinimalModule) and to the floor (that same one-cmdlet
+/// assembly under BackupDr's own manifest and format file, so PowerShell's share of the import without any BackupDr code)
+/// in the same run, and how long the first AWS cmdlet takes against the sandbox (it loads AWSSDK.Core into the private
+/// context).
 /// </summary>
 /// <remarks>
 /// Two PowerShells: the one pinned in .config/dotnet-tools.json (the PowerShell dotnet tool, which ships IL only, so
@@ -30,7 +32,7 @@ public sealed class ImportScenario : IScenario
 
     public string Name => "import";
 
-    public string Description => "cold Import-Module cost vs a bare pwsh start and a minimal binary module (median of 11), first-cmdlet latency; args: [module.psd1] [--tool-only]";
+    public string Description => "cold Import-Module cost vs a bare pwsh start, a minimal binary module and the floor (BackupDr's manifest and format file on that module; median of 11), first-cmdlet latency; args: [module.psd1] [--tool-only]";
 
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(string[] args, CancellationToken cancel)
     {
@@ -43,12 +45,14 @@ public sealed class ImportScenario : IScenario
         }
 
         var minimal = MinimalModule();
+        var floor = FloorModule(module);
         var tool = PwshDll(root);
         Console.WriteLine($"module:  {module}");
         Console.WriteLine($"minimal: {minimal}");
+        Console.WriteLine($"floor:   {floor}");
 
         var results = new List<KeyValuePair<string, string>>();
-        var toolFigures = await MeasureAsync("tool", tool, module, minimal, cancel);
+        var toolFigures = await MeasureAsync("tool", tool, module, minimal, floor, cancel);
         results.AddRange(toolFigures.Select(kv => Kv(kv.Key, kv.Value)));
 
         results.Add(Kv("first_cmdlet_ms", (await FirstCmdletAsync(root, tool, module, cancel)).ToString("F0", CultureInfo.InvariantCulture)));
@@ -56,54 +60,67 @@ public sealed class ImportScenario : IScenario
         if (!args.Contains("--tool-only"))
         {
             var precompiled = await PrecompiledPwshAsync(root, tool, cancel);
-            var r2r = await MeasureAsync("ready-to-run", precompiled, module, minimal, cancel);
+            var r2r = await MeasureAsync("ready-to-run", precompiled, module, minimal, floor, cancel);
             results.AddRange(r2r.Select(kv => Kv("r2r_" + kv.Key, kv.Value)));
         }
 
         return results;
     }
 
-    /// <summary>Bare start, minimal module, BackupDr: whole-process medians, then the in-process Import-Module medians.</summary>
-    private static async Task<List<KeyValuePair<string, string>>> MeasureAsync(string label, string pwsh, string module, string minimal, CancellationToken cancel)
+    /// <summary>Bare start, minimal module, floor, BackupDr: whole-process medians, then the in-process Import-Module medians.</summary>
+    private static async Task<List<KeyValuePair<string, string>>> MeasureAsync(string label, string pwsh, string module, string minimal, string floor, CancellationToken cancel)
     {
         Console.WriteLine($"== {label} PowerShell: dotnet {pwsh}");
 
         // One warm-up of each, so the first measured run does not pay for a cold disk cache.
         await RunPwshAsync(pwsh, "exit", cancel);
-        await RunPwshAsync(pwsh, $"Import-Module '{minimal}'", cancel);
-        await RunPwshAsync(pwsh, $"Import-Module '{module}'", cancel);
+        foreach (var m in new[] { minimal, floor, module })
+        {
+            await RunPwshAsync(pwsh, $"Import-Module '{m}'", cancel);
+        }
 
         var bare = new List<double>();
         var small = new List<double>();
+        var least = new List<double>();
         var import = new List<double>();
         var smallIn = new List<double>();
+        var leastIn = new List<double>();
         var importIn = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
             // Interleaved, so a burst of load on the machine hits every series alike.
             bare.Add(await RunPwshAsync(pwsh, "exit", cancel));
             small.Add(await RunPwshAsync(pwsh, $"Import-Module '{minimal}'", cancel));
+            least.Add(await RunPwshAsync(pwsh, $"Import-Module '{floor}'", cancel));
             import.Add(await RunPwshAsync(pwsh, $"Import-Module '{module}'", cancel));
             smallIn.Add(await InProcessAsync(pwsh, minimal, cancel));
+            leastIn.Add(await InProcessAsync(pwsh, floor, cancel));
             importIn.Add(await InProcessAsync(pwsh, module, cancel));
-            Console.WriteLine($"run {i + 1,2}: bare {bare[^1]:F0} ms, minimal module {small[^1]:F0} ms, BackupDr {import[^1]:F0} ms; in process: minimal {smallIn[^1]:F0} ms, BackupDr {importIn[^1]:F0} ms");
+            Console.WriteLine($"run {i + 1,2}: bare {bare[^1]:F0} ms, minimal module {small[^1]:F0} ms, floor {least[^1]:F0} ms, BackupDr {import[^1]:F0} ms; "
+                + $"in process: minimal {smallIn[^1]:F0} ms, floor {leastIn[^1]:F0} ms, BackupDr {importIn[^1]:F0} ms");
         }
 
         var bareMs = Median(bare);
         var importMs = Median(import);
         var added = importMs - bareMs;
         var minimalAdded = Median(small) - bareMs;
-        Console.WriteLine($"median bare {bareMs:F0} ms; Import-Module adds {added:F0} ms (target < 60); the minimal module adds {minimalAdded:F0} ms; "
-            + $"in process {Median(importIn):F0} ms vs {Median(smallIn):F0} ms");
+        var floorAdded = Median(least) - bareMs;
+        var own = Median(importIn) - Median(leastIn);
+        Console.WriteLine($"median bare {bareMs:F0} ms; Import-Module adds {added:F0} ms (target < 60); the minimal module adds {minimalAdded:F0} ms, "
+            + $"the floor {floorAdded:F0} ms; in process {Median(importIn):F0} ms vs {Median(smallIn):F0} ms (minimal) and {Median(leastIn):F0} ms (floor): "
+            + $"BackupDr's own code {own:F0} ms");
         return new List<KeyValuePair<string, string>>
         {
             Kv("bare_ms", bareMs.ToString("F0", CultureInfo.InvariantCulture)),
             Kv("import_ms", importMs.ToString("F0", CultureInfo.InvariantCulture)),
             Kv("import_added_ms", added.ToString("F0", CultureInfo.InvariantCulture)),
             Kv("minimal_added_ms", minimalAdded.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("floor_added_ms", floorAdded.ToString("F0", CultureInfo.InvariantCulture)),
             Kv("ratio", (importMs / bareMs).ToString("F2", CultureInfo.InvariantCulture)),
             Kv("inproc_import_ms", Median(importIn).ToString("F0", CultureInfo.InvariantCulture)),
             Kv("inproc_minimal_ms", Median(smallIn).ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("inproc_floor_ms", Median(leastIn).ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("own_ms", own.ToString("F0", CultureInfo.InvariantCulture)),
         };
     }
 
@@ -145,6 +162,37 @@ public sealed class ImportScenario : IScenario
         }
 
         return Path.Combine(dir, "MinimalModule.psd1");
+    }
+
+    /// <summary>
+    /// The floor: the minimal module's one-cmdlet assembly under BackupDr's manifest (its RootModule swapped, the one
+    /// cmdlet added to CmdletsToExport) and BackupDr's format file: everything PowerShell does for an import of BackupDr
+    /// except running and scanning BackupDr's own code.
+    /// </summary>
+    private static string FloorModule(string module)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "BackupDr.Benchmarks", "FloorModule");
+        Directory.CreateDirectory(dir);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "BackupDr.Benchmarks.MinimalModule.dll"), Path.Combine(dir, "BackupDr.Benchmarks.MinimalModule.dll"), overwrite: true);
+        var folder = Path.GetDirectoryName(module)!;
+        foreach (var format in Directory.GetFiles(folder, "*.format.ps1xml"))
+        {
+            File.Copy(format, Path.Combine(dir, Path.GetFileName(format)), overwrite: true);
+        }
+
+        var manifest = File.ReadAllText(module);
+        var root = System.Text.RegularExpressions.Regex.Match(manifest, @"RootModule\s*=\s*'[^']*'");
+        var exports = System.Text.RegularExpressions.Regex.Match(manifest, @"CmdletsToExport\s*=\s*@\(");
+        if (!root.Success || !exports.Success)
+        {
+            throw new InvalidOperationException($"{module} has no RootModule = '...' or CmdletsToExport = @( line to build the floor module from.");
+        }
+
+        manifest = manifest.Substring(0, exports.Index + exports.Length) + " 'Get-MinimalThing'" + manifest.Substring(exports.Index + exports.Length);
+        manifest = manifest.Replace(root.Value, "RootModule = 'BackupDr.Benchmarks.MinimalModule.dll'");
+        var path = Path.Combine(dir, "FloorModule.psd1");
+        File.WriteAllText(path, manifest);
+        return path;
     }
 
     /// <summary>

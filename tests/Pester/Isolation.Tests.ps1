@@ -87,6 +87,17 @@ Describe 'Import cost' {
         ($added | Where-Object Name -eq 'BackupDr.Commands').Context | Should -Be 'Default'
         $own = @($added | Where-Object { $_.Name -like 'BackupDr.*' -and $_.Name -ne 'BackupDr.Commands' })
         $own | ForEach-Object { $_.Context | Should -Be 'BackupDr' -Because "$($_.Name) belongs in the private context" }
+        $added.Name | Should -Not -Contain 'BackupDr.Sandbox' -Because 'the sandbox assembly waits for the first sandbox cmdlet'
+    }
+
+    It 'the sandbox assembly loads with the first sandbox cmdlet, and its type names work from then on' {
+        $r = Invoke-Fresh ("Import-Module '$module'; `$pre = @(Get-Loaded | Where-Object Name -eq 'BackupDr.Sandbox').Count; `$sb = Start-DrSandbox -JobDuration 0 -SeedPath '$SampleSeed'; " +
+            "`$kind = [BackupDr.Sandbox.SandboxFaultKind]::Drop; `$ctx = @(Get-Loaded | Where-Object Name -eq 'BackupDr.Sandbox').Context; Stop-DrSandbox; " +
+            "@{ Before = `$pre; Kind = `$kind.ToString(); Context = `$ctx } | ConvertTo-Json -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Before | Should -Be 0
+        $r.Json.Kind | Should -Be 'Drop'
+        $r.Json.Context | Should -Be 'BackupDr'
     }
 
     It 'the first AWS cmdlet loads AWSSDK.Core, into the private context' {

@@ -45,8 +45,9 @@ namespace BackupDr.Commands
         public static object? Context => _context;
 
         /// <summary>
-        /// Also loads BackupDr.Core and the sandbox (no AWSSDK assembly: that waits for the first AWS call), so scripts can
-        /// name their types right after Import-Module.
+        /// Also loads BackupDr.Core (no AWSSDK assembly: that waits for the first AWS call), so scripts can name its types
+        /// right after Import-Module. The sandbox assembly waits for the first sandbox cmdlet, which is where its types
+        /// (SandboxOptions, SandboxFaultKind) are first of use; its names are registered when it loads.
         /// </summary>
         public void OnImport()
         {
@@ -55,7 +56,6 @@ namespace BackupDr.Commands
             {
                 EnsureContext();
                 LoadPrivately("BackupDr.Core");
-                LoadPrivately("BackupDr.Sandbox");
             }
         }
 
@@ -85,17 +85,45 @@ namespace BackupDr.Commands
                     return;
                 }
 
+                // One handler on both runtimes, added without reflection: .NET raises AppDomain.AssemblyResolve too, after the
+                // default context found nothing, which is when code of this assembly first needs Core or the sandbox.
                 _alcType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false);
-                if (_alcType == null)
-                {
-                    AppDomain.CurrentDomain.AssemblyResolve += ResolveDesktop;
-                    return;
-                }
-
-                // The default context asks when code of this assembly first needs Core or the sandbox: hand it the private copy.
-                var defaultContext = _alcType.GetProperty("Default", BindingFlags.Public | BindingFlags.Static)!.GetValue(null);
-                AddResolving(defaultContext, nameof(ResolveDefault));
+                AppDomain.CurrentDomain.AssemblyResolve += Resolve;
             }
+        }
+
+        /// <summary>
+        /// PowerShell 7: BackupDr's own assemblies (what Commands references directly) from the private context, so a
+        /// failed load of another module's AWSSDK.Core is never answered with ours. Windows PowerShell 5.1: see
+        /// <see cref="ResolveDesktop"/>.
+        /// </summary>
+        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
+        {
+            if (_alcType == null)
+            {
+                return ResolveDesktop(args);
+            }
+
+            var name = SimpleName(args.Name);
+            if (!name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase) || !File.Exists(Path.Combine(_folder, name + ".dll")))
+            {
+                return null;
+            }
+
+            EnsureContext();
+            return LoadPrivately(name);
+        }
+
+        /// <summary>"AWSSDK.Core, Version=..., Culture=..." to "AWSSDK.Core", without the cost of an AssemblyName.</summary>
+        private static string SimpleName(string? fullName)
+        {
+            if (string.IsNullOrEmpty(fullName))
+            {
+                return string.Empty;
+            }
+
+            var comma = fullName!.IndexOf(',');
+            return (comma < 0 ? fullName : fullName.Substring(0, comma)).Trim();
         }
 
         private static void AddResolving(object? context, string handler)
@@ -170,26 +198,11 @@ namespace BackupDr.Commands
         /// <summary>Another copy of one of our dependencies is loaded: load ours into the private context before it is shared.</summary>
         private static void Preempt(Assembly assembly)
         {
-            var name = assembly.GetName().Name;
-            if (name != null && _private.Contains(name) && !name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase))
+            var name = SimpleName(assembly.FullName);
+            if (_private.Contains(name) && !name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase))
             {
                 LoadPrivately(name);
             }
-        }
-
-        /// <summary>
-        /// The default context's Resolving event. Serves only BackupDr's own assemblies (what Commands references
-        /// directly), so a failed load of another module's AWSSDK.Core is never answered with ours.
-        /// </summary>
-        private static Assembly? ResolveDefault(object context, AssemblyName name)
-        {
-            if (name.Name == null || !name.Name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase) || !File.Exists(Path.Combine(_folder, name.Name + ".dll")))
-            {
-                return null;
-            }
-
-            EnsureContext();
-            return LoadPrivately(name.Name);
         }
 
         /// <summary>The private context's Resolving event: our own files; anything else is the runtime's to find.</summary>
@@ -236,11 +249,14 @@ namespace BackupDr.Commands
         private static void AddTypeNames(Assembly assembly)
         {
             var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
-            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
-            if (add == null)
+            var method = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (method == null)
             {
                 return;
             }
+
+            // One delegate for the ~220 calls: MethodInfo.Invoke would box an argument array per call.
+            var add = (Action<string, Type>)Delegate.CreateDelegate(typeof(Action<string, Type>), method);
 
             Type[] types;
             try
@@ -256,7 +272,7 @@ namespace BackupDr.Commands
             {
                 if (!type.IsGenericTypeDefinition && type.FullName != null)
                 {
-                    add.Invoke(null, new object[] { type.FullName, type });
+                    add(type.FullName, type);
                 }
             }
         }
@@ -265,9 +281,9 @@ namespace BackupDr.Commands
         /// Windows PowerShell 5.1: load by simple name from dependencies/, whatever version was asked (a binding redirect),
         /// for requests from BackupDr's own assemblies only (and BackupDr.* names asked without a requester).
         /// </summary>
-        private static Assembly? ResolveDesktop(object? sender, ResolveEventArgs args)
+        private static Assembly? ResolveDesktop(ResolveEventArgs args)
         {
-            var name = new AssemblyName(args.Name).Name;
+            var name = SimpleName(args.Name);
             if (string.IsNullOrEmpty(name) || name!.EndsWith(".resources", StringComparison.OrdinalIgnoreCase))
             {
                 return null;
