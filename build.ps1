@@ -150,28 +150,30 @@ Invoke-Native dotnet @('publish', (Join-Path $root 'src/BackupDr.Commands/Backup
 
 # The module: the manifest and LICENSE, plus what publish produced (the assemblies of the dependency
 # closure, the format file and the help), without build-only files (.deps.json, .pdb, XML doc files).
-# The root keeps only what PowerShell must see (the RootModule, the format file, en-US help); every other
-# assembly (BackupDr.Core, the sandbox, AWSSDK.*, System.*, whatever a new package brings) goes to
-# dependencies/, where DependencyLoader loads it into the module's private load context.
+# The root keeps only what PowerShell must see (the RootModule, BackupDr.Model with the types cmdlets take
+# and emit, the format file, en-US help); every other assembly (BackupDr.Core, the sandbox, AWSSDK.*,
+# System.*, whatever a new package brings) goes to dependencies/, where DependencyLoader loads it into the
+# module's private load context.
 Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $moduleOut
 New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
 Copy-Item -LiteralPath $manifestPath -Destination $moduleOut
 Copy-Item -LiteralPath (Join-Path $root 'LICENSE') -Destination $moduleOut
 $publishRoot = (Get-Item -LiteralPath $publishOut).FullName
+$rootAssemblies = @($manifest.RootModule, 'BackupDr.Model.dll')
 Get-ChildItem -LiteralPath $publishOut -Recurse -File |
     Where-Object { $_.Extension -notin '.pdb', '.json' -and -not ($_.Extension -eq '.xml' -and $_.DirectoryName -eq $publishRoot) } |
     ForEach-Object {
         $relative = $_.FullName.Substring($publishRoot.Length).TrimStart('\', '/')
-        if ($_.Extension -eq '.dll' -and $relative -ne $manifest.RootModule) { $relative = Join-Path 'dependencies' $relative }
+        if ($_.Extension -eq '.dll' -and $relative -notin $rootAssemblies) { $relative = Join-Path 'dependencies' $relative }
         $target = Join-Path $moduleOut $relative
         New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
         Copy-Item -LiteralPath $_.FullName -Destination $target
     }
-$required = @($manifest.RootModule) + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt', 'dependencies/BackupDr.Core.dll', 'dependencies/BackupDr.Sandbox.dll', 'dependencies/AWSSDK.Core.dll', 'LICENSE')
+$required = $rootAssemblies + @($manifest.FormatsToProcess) + @('en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt', 'dependencies/BackupDr.Core.dll', 'dependencies/BackupDr.Sandbox.dll', 'dependencies/AWSSDK.Core.dll', 'LICENSE')
 $missing = @($required | Where-Object { -not (Test-Path -LiteralPath (Join-Path $moduleOut $_)) })
 if ($missing.Count -gt 0) { throw "The module layout in $moduleOut is incomplete; missing: $($missing -join ', ')" }
-$strays = @(Get-ChildItem -LiteralPath $moduleOut -Filter '*.dll' -File | Where-Object Name -ne $manifest.RootModule)
-if ($strays.Count -gt 0) { throw "Only $($manifest.RootModule) may sit in the module root (the rest belongs in dependencies/): $($strays.Name -join ', ')" }
+$strays = @(Get-ChildItem -LiteralPath $moduleOut -Filter '*.dll' -File | Where-Object Name -notin $rootAssemblies)
+if ($strays.Count -gt 0) { throw "Only $($rootAssemblies -join ' and ') may sit in the module root (the rest belongs in dependencies/): $($strays.Name -join ', ')" }
 if (Get-ChildItem -LiteralPath $moduleOut -Recurse -Filter 'System.Management.Automation.dll') {
     throw 'System.Management.Automation.dll must not ship in the module (PowerShell provides it).'
 }

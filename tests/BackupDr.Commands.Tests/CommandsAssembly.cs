@@ -37,6 +37,9 @@ public sealed class CommandsAssembly : IDisposable
 
     public CmdletInfo this[string name] => Cmdlets.Single(c => c.Name == name);
 
+    /// <summary>Another assembly of the build output (BackupDr.Model, BackupDr.Core), for inspection.</summary>
+    public Assembly Load(string name) => _context.LoadFromAssemblyName(name);
+
     public static string RepoRoot
     {
         get

@@ -123,6 +123,78 @@ public sealed class IsolationContractTests : IClassFixture<CommandsAssemblyFixtu
     }
 
     /// <summary>
+    /// BackupDr.Model loads into PowerShell's own context at import, next to whatever other modules brought: it may
+    /// depend on nothing but netstandard, or it would bring a dependency (and its conflicts) into that context.
+    /// </summary>
+    [Fact]
+    public void BackupDr_Model_references_nothing_but_netstandard()
+    {
+        Assert.Contains("BackupDr.Model", _commands.Assembly.GetReferencedAssemblies().Select(a => a.Name));
+        var references = _commands.Load("BackupDr.Model").GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Equal(new[] { "netstandard" }, references);
+    }
+
+    /// <summary>
+    /// Import loads BackupDr.Model, not BackupDr.Core: every BackupDr type a cmdlet takes or emits, and every type their
+    /// public properties return (all the way down), lives in BackupDr.Model, so scripts can name it right after import
+    /// and the format file's views match objects of PowerShell's own context.
+    /// </summary>
+    [Fact]
+    public void Every_type_cmdlets_take_or_emit_lives_in_BackupDr_Model()
+    {
+        var outputType = _commands.Sma.GetType("System.Management.Automation.OutputTypeAttribute", true)!;
+        var parameter = _commands.Sma.GetType("System.Management.Automation.ParameterAttribute", true)!;
+        var seen = new HashSet<Type>();
+        var queue = new Queue<Type>();
+        void Add(Type t)
+        {
+            foreach (var part in Parts(t).Where(p => !p.IsGenericParameter && p.Assembly.GetName().Name!.StartsWith("BackupDr.", StringComparison.Ordinal) && p.Assembly != _commands.Assembly))
+            {
+                if (seen.Add(part))
+                {
+                    queue.Enqueue(part);
+                }
+            }
+        }
+
+        foreach (var cmdlet in _commands.Cmdlets)
+        {
+            var type = cmdlet.Type;
+            foreach (var a in type.GetCustomAttributesData().Where(a => a.AttributeType == outputType))
+            {
+                foreach (var arg in a.ConstructorArguments)
+                {
+                    var values = arg.Value is IReadOnlyCollection<CustomAttributeTypedArgument> many ? many.Select(x => x.Value) : new[] { arg.Value };
+                    foreach (var t in values.OfType<Type>())
+                    {
+                        Add(t);
+                    }
+                }
+            }
+
+            foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType == parameter)))
+            {
+                Add(p.PropertyType);
+            }
+        }
+
+        while (queue.Count > 0)
+        {
+            foreach (var p in queue.Dequeue().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                Add(p.PropertyType);
+            }
+        }
+
+        // Positive control: the walk reaches output types (BackupJob), parameter types (DrTier) and nested ones (ProtectionGap).
+        Assert.Contains(seen, t => t.FullName == "BackupDr.Core.Model.BackupJob");
+        Assert.Contains(seen, t => t.FullName == "BackupDr.Core.Operations.DrTier");
+        Assert.Contains(seen, t => t.FullName == "BackupDr.Core.Operations.ProtectionGap");
+        var offenders = seen.Where(t => t.Assembly.GetName().Name != "BackupDr.Model").Select(t => $"{t.FullName} ({t.Assembly.GetName().Name})").OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Assert.True(offenders.Count == 0, "Types cmdlets take or emit outside BackupDr.Model (move them there, keeping their namespace): " + string.Join(", ", offenders));
+    }
+
+    /// <summary>
     /// Regression: Import-Module failed with "Could not load file or assembly 'BackupDr.Core'" once Core moved to
     /// dependencies/. PowerShell loads every public type of the root assembly before it runs any of our code, and the
     /// runtime needs the layout of each field's value type then: an auto-property of a Core enum (DrTier, DrJobType)
@@ -153,6 +225,6 @@ public sealed class IsolationContractTests : IClassFixture<CommandsAssemblyFixtu
 
         // Positive control: the cmdlets with a Core-enum parameter were reached (their storage is boxed).
         Assert.Contains(loaded, t => t.Name == "WaitDrJobCommand");
-        Assert.True(offenders.Count == 0, "Fields of BackupDr.Core value types make the import type scan load Core before the dependency loader: " + string.Join("; ", offenders));
+        Assert.True(offenders.Count == 0, "Fields of BackupDr.Core or BackupDr.Model value types make the import type scan load them before the dependency loader: " + string.Join("; ", offenders));
     }
 }

@@ -50,7 +50,7 @@ public sealed class LayeringContractTests
     public void Every_cmdlet_has_a_row_in_the_design_doc_table_naming_an_operation_that_exists()
     {
         var doc = File.ReadAllText(Path.Combine(CommandsAssembly.RepoRoot, "docs", "design.md"));
-        var core = typeof(BackupDr.Core.Operations.DrErrorKind).Assembly;
+        var core = typeof(BackupDr.Core.Operations.DrTiers).Assembly;
         var manifest = File.ReadAllText(Path.Combine(CommandsAssembly.RepoRoot, "BackupDr.psd1"));
         var cmdlets = System.Text.RegularExpressions.Regex.Matches(manifest, @"'([A-Z][a-z]+-Dr[A-Za-z]+)'").Select(m => m.Groups[1].Value).ToList();
         Assert.True(cmdlets.Count >= 15, "the manifest scan found too few cmdlets");

@@ -72,10 +72,10 @@ Describe 'Next to an older AWSSDK.Core' {
 }
 
 Describe 'Import cost' {
-    It 'Import-Module loads no AWS assembly and nothing network-related; BackupDr.Core waits in the private context' {
+    It 'Import-Module loads no AWS assembly and nothing network-related; BackupDr.Model loads into the default context and BackupDr.Core waits for the first cmdlet' {
         $r = Invoke-Fresh ("`$before = @(Get-Loaded).Name; Import-Module '$module'; `$after = @(Get-Loaded); " +
             "`$private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'BackupDr'; " +
-            "@{ Added = @(`$after | Where-Object { `$_.Name -notin `$before }); Private = @(`$private.Assemblies | ForEach-Object { `$_.GetName().Name }); Commands = (Get-Command -Module BackupDr).Count } | ConvertTo-Json -Depth 3 -Compress")
+            "@{ Added = @(`$after | Where-Object { `$_.Name -notin `$before }); Private = @(`$private | ForEach-Object { `$_.Assemblies } | ForEach-Object { `$_.GetName().Name }); Commands = (Get-Command -Module BackupDr).Count } | ConvertTo-Json -Depth 3 -Compress")
         $r.ExitCode | Should -Be 0 -Because $r.Err
         $r.Json.Commands | Should -BeGreaterThan 20
         $added = @($r.Json.Added)
@@ -85,9 +85,19 @@ Describe 'Import cost' {
         @($r.Json.Private | Where-Object { $_ -like 'AWSSDK.*' }) | Should -BeNullOrEmpty
         @($added | Where-Object Name -match '^System\.Net\.') | Should -BeNullOrEmpty -Because 'import does no network I/O'
         ($added | Where-Object Name -eq 'BackupDr.Commands').Context | Should -Be 'Default'
-        $own = @($added | Where-Object { $_.Name -like 'BackupDr.*' -and $_.Name -ne 'BackupDr.Commands' })
-        $own | ForEach-Object { $_.Context | Should -Be 'BackupDr' -Because "$($_.Name) belongs in the private context" }
+        ($added | Where-Object Name -eq 'BackupDr.Model').Context | Should -Be 'Default' -Because 'scripts and the format file see the types cmdlets take and emit as they are'
+        $added.Name | Should -Not -Contain 'BackupDr.Core' -Because 'BackupDr.Core waits for the first cmdlet'
         $added.Name | Should -Not -Contain 'BackupDr.Sandbox' -Because 'the sandbox assembly waits for the first sandbox cmdlet'
+        @($r.Json.Private) | Should -BeNullOrEmpty -Because 'the private context holds nothing before the first cmdlet'
+    }
+
+    It 'the first cmdlet loads BackupDr.Core into the private context, and its public types get their names then' {
+        $r = Invoke-Fresh ("Import-Module '$module'; `$found = [bool]('BackupDr.Core.Operations.DrillLedger' -as [type]); `$null = Get-DrTier; " +
+            "@{ Before = `$found; After = [BackupDr.Core.Operations.DrillLedger]::DefaultPath; Context = @(Get-Loaded | Where-Object Name -eq 'BackupDr.Core').Context } | ConvertTo-Json -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Before | Should -BeFalse -Because 'BackupDr.Core is not loaded yet'
+        $r.Json.After | Should -BeLike '*drills.jsonl'
+        $r.Json.Context | Should -Be 'BackupDr'
     }
 
     It 'the sandbox assembly loads with the first sandbox cmdlet, and its type names work from then on' {
@@ -112,20 +122,25 @@ Describe 'Import cost' {
 }
 
 Describe 'Module layout' {
-    It 'the module root holds only BackupDr.Commands.dll; every other assembly is in dependencies/' {
+    It 'the module root holds only BackupDr.Commands.dll and BackupDr.Model.dll; every other assembly is in dependencies/' {
         $base = Split-Path -Parent $module
-        @(Get-ChildItem -LiteralPath $base -Filter '*.dll' -File).Name | Should -Be @('BackupDr.Commands.dll')
+        @(Get-ChildItem -LiteralPath $base -Filter '*.dll' -File | Sort-Object Name).Name | Should -Be @('BackupDr.Commands.dll', 'BackupDr.Model.dll')
         Join-Path $base 'dependencies/BackupDr.Core.dll' | Should -Exist
         Join-Path $base 'dependencies/AWSSDK.Core.dll' | Should -Exist
     }
 
-    It 'BackupDr types stay nameable in scripts ([BackupDr.Core.Model.BackupJob], -is) although they load privately' {
-        $r = Invoke-Fresh ("Import-Module '$module'; `$tier = Get-DrTier | Select-Object -First 1; " +
-            "@{ Gold = [BackupDr.Core.Operations.DrTier]::Gold.ToString(); Is = (`$tier -is [BackupDr.Core.Operations.DrTierObjectives]); Ctx = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([BackupDr.Core.Model.BackupJob].Assembly).Name; View = (`$tier | Format-Table | Out-String -Width 120) } | ConvertTo-Json -Compress")
+    It 'the types cmdlets take and emit are nameable straight after import ([BackupDr.Core.Model.BackupJob], -is, param blocks)' {
+        $r = Invoke-Fresh ("Import-Module '$module'; `$gold = [BackupDr.Core.Operations.DrTier]::Gold.ToString(); `$job = [BackupDr.Core.Model.BackupJob].FullName; " +
+            "function Test-Tier { param([BackupDr.Core.Operations.DrTierObjectives] `$Tier) `$Tier.Name }; `$core = @(Get-Loaded | Where-Object Name -eq 'BackupDr.Core').Count; " +
+            "`$tier = Get-DrTier | Select-Object -First 1; " +
+            "@{ Gold = `$gold; Job = `$job; CoreBefore = `$core; Is = (`$tier -is [BackupDr.Core.Operations.DrTierObjectives]); Param = (Test-Tier `$tier); Ctx = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext([BackupDr.Core.Model.BackupJob].Assembly).Name; View = (`$tier | Format-Table | Out-String -Width 120) } | ConvertTo-Json -Compress")
         $r.ExitCode | Should -Be 0 -Because $r.Err
         $r.Json.Gold | Should -Be 'Gold'
+        $r.Json.Job | Should -Be 'BackupDr.Core.Model.BackupJob'
+        $r.Json.CoreBefore | Should -Be 0 -Because 'naming them needs no BackupDr.Core'
         $r.Json.Is | Should -BeTrue
-        $r.Json.Ctx | Should -Be 'BackupDr'
+        $r.Json.Param | Should -Be 'Gold'
+        $r.Json.Ctx | Should -Be 'Default'
         $r.Json.View | Should -Match 'Rpo'
     }
 }

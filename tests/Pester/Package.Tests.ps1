@@ -7,12 +7,12 @@ BeforeAll {
     # What the package may hold, and nothing else: the manifest, the root assembly, the format file, help, LICENSE,
     # the assemblies of dependencies/ (whatever a new package brings), and the files NuGet itself adds.
     $allowed = @(
-        'BackupDr.psd1', 'BackupDr.Commands.dll', 'BackupDr.format.ps1xml', 'LICENSE',
+        'BackupDr.psd1', 'BackupDr.Commands.dll', 'BackupDr.Model.dll', 'BackupDr.format.ps1xml', 'LICENSE',
         'en-US/BackupDr.Commands.dll-Help.xml', 'en-US/about_BackupDr.help.txt',
         'dependencies/*.dll',
         'BackupDr.nuspec', '[[]Content_Types].xml', '_rels/.rels', 'package/services/metadata/core-properties/*.psmdcp'
     )
-    $requiredFiles = @('BackupDr.psd1', 'BackupDr.Commands.dll', 'BackupDr.format.ps1xml', 'LICENSE', 'en-US/about_BackupDr.help.txt',
+    $requiredFiles = @('BackupDr.psd1', 'BackupDr.Commands.dll', 'BackupDr.Model.dll', 'BackupDr.format.ps1xml', 'LICENSE', 'en-US/about_BackupDr.help.txt',
         'en-US/BackupDr.Commands.dll-Help.xml', 'dependencies/BackupDr.Core.dll', 'dependencies/BackupDr.Sandbox.dll', 'dependencies/AWSSDK.Core.dll')
 
     function Invoke-Fresh([string] $Script) {
@@ -51,7 +51,7 @@ Describe 'build/New-ModulePackage.ps1' {
         $stray = @($entries | Where-Object { $e = $_; -not ($allowed | Where-Object { $e -like $_ }) })
         $stray | Should -BeNullOrEmpty -Because 'the package carries only what the module needs'
         foreach ($f in $requiredFiles) { $entries | Should -Contain $f }
-        @($entries | Where-Object { $_ -like '*.dll' -and $_ -notlike 'dependencies/*' }) | Should -Be @('BackupDr.Commands.dll')
+        @($entries | Where-Object { $_ -like '*.dll' -and $_ -notlike 'dependencies/*' } | Sort-Object) | Should -Be @('BackupDr.Commands.dll', 'BackupDr.Model.dll')
     }
 
     It 'carries the Gallery metadata: license, release notes, project and license links, tags, both editions' {

@@ -20,12 +20,14 @@ namespace BackupDr.Commands
     /// so another module's AWSSDK.Core (AWS.Tools, SqlServer...) and ours coexist in either load order. They sit in
     /// dependencies/ next to this assembly, where neither PowerShell nor the runtime probes. On PowerShell 7 they load
     /// into one module-private AssemblyLoadContext; on Windows PowerShell 5.1 an AssemblyResolve handler loads them
-    /// from that folder (the LoadFrom context keeps strong-named versions side by side there).
+    /// from that folder (the LoadFrom context keeps strong-named versions side by side there). BackupDr.Model, the
+    /// types cmdlets take and emit, sits beside this assembly and loads into PowerShell's own context, so scripts and
+    /// the format file see them as they are.
     /// </summary>
     /// <remarks>
-    /// PowerShell's type scan at import already needs BackupDr.Core (cmdlet parameters of Core enum types), before it
-    /// calls OnImport, so the handler is registered by a module initializer, which runs earlier; OnImport registers
-    /// it too, harmlessly. Nothing else happens at import: each dependency loads the first time code needs it.
+    /// The resolver is added by a module initializer, which runs before PowerShell calls OnImport; OnImport adds it
+    /// too, harmlessly. Import loads BackupDr.Model and nothing else: BackupDr.Core, the sandbox and AWSSDK.* each
+    /// load the first time code needs them, so isolation costs the import nothing.
     /// </remarks>
     public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -35,6 +37,7 @@ namespace BackupDr.Commands
         private static readonly object Gate = new object();
         private static readonly Dictionary<string, Assembly?> LoadedPrivately = new Dictionary<string, Assembly?>(StringComparer.OrdinalIgnoreCase);
         private static bool _registered;
+        private static string _root = string.Empty;
         private static string _folder = string.Empty;
         private static HashSet<string> _private = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private static Type? _alcType;
@@ -45,19 +48,18 @@ namespace BackupDr.Commands
         public static object? Context => _context;
 
         /// <summary>
-        /// Also loads BackupDr.Core (no AWSSDK assembly: that waits for the first AWS call), so scripts can name its types
-        /// right after Import-Module. The sandbox assembly waits for the first sandbox cmdlet, which is where its types
-        /// (SandboxOptions, SandboxFaultKind) are first of use; its names are registered when it loads.
+        /// Loads BackupDr.Model, so scripts can name the types cmdlets take and emit ([BackupDr.Core.Model.BackupJob],
+        /// -is, param blocks) right after Import-Module. BackupDr.Core waits for the first cmdlet (its public types get
+        /// their names then), the sandbox for the first sandbox cmdlet, AWSSDK.* for the first AWS call.
         /// </summary>
         public void OnImport()
         {
             Register();
-            if (_alcType != null && Directory.Exists(_folder))
-            {
-                EnsureContext();
-                LoadPrivately("BackupDr.Core");
-            }
+            _ = ModelAssembly();
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static Assembly ModelAssembly() => typeof(BackupDr.Core.Model.BackupJob).Assembly;
 
         /// <summary>
         /// Keeps the handlers: a binary module cannot be unloaded, and code of this assembly may still run (a sandbox, a
@@ -78,7 +80,8 @@ namespace BackupDr.Commands
                 }
 
                 _registered = true;
-                _folder = Path.Combine(Path.GetDirectoryName(typeof(DependencyLoader).Assembly.Location) ?? string.Empty, "dependencies");
+                _root = Path.GetDirectoryName(typeof(DependencyLoader).Assembly.Location) ?? string.Empty;
+                _folder = Path.Combine(_root, "dependencies");
                 if (!Directory.Exists(_folder))
                 {
                     // A development build (bin/) keeps the dependencies beside this assembly, where the runtime finds them.
@@ -93,18 +96,27 @@ namespace BackupDr.Commands
         }
 
         /// <summary>
-        /// PowerShell 7: BackupDr's own assemblies (what Commands references directly) from the private context, so a
-        /// failed load of another module's AWSSDK.Core is never answered with ours. Windows PowerShell 5.1: see
-        /// <see cref="ResolveDesktop"/>.
+        /// BackupDr.Model into PowerShell's context; on PowerShell 7 BackupDr's other assemblies (what Commands
+        /// references directly) from the private context, so a failed load of another module's AWSSDK.Core is never
+        /// answered with ours. Windows PowerShell 5.1: see <see cref="ResolveDesktop"/>.
         /// </summary>
         private static Assembly? Resolve(object? sender, ResolveEventArgs args)
         {
+            var name = SimpleName(args.Name);
+
+            // BackupDr.Model beside this assembly: PowerShell's context on both runtimes (asked for by Commands, or by Core
+            // from the private context, which finds it there once loaded).
+            var shared = Path.Combine(_root, name + ".dll");
+            if (name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase) && File.Exists(shared))
+            {
+                return Assembly.LoadFrom(shared);
+            }
+
             if (_alcType == null)
             {
                 return ResolveDesktop(args);
             }
 
-            var name = SimpleName(args.Name);
             if (!name.StartsWith("BackupDr.", StringComparison.OrdinalIgnoreCase) || !File.Exists(Path.Combine(_folder, name + ".dll")))
             {
                 return null;

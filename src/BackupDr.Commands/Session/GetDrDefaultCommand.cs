@@ -14,7 +14,7 @@ namespace BackupDr.Commands
         protected override void EndProcessing()
         {
             // Without parameters show the defaults as kept, with their origin (Over would relabel them "parameter").
-            WriteObject(DrDefaults.From(AnyGiven ? GivenOptions().Over(DrState.Defaults) : DrState.Defaults));
+            WriteObject(AwsContextOptions.AsShown(AnyGiven ? GivenOptions().Over(DrState.Defaults) : DrState.Defaults));
         }
     }
 }

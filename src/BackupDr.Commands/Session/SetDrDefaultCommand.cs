@@ -29,7 +29,7 @@ namespace BackupDr.Commands
 
                 if (PassThru)
                 {
-                    WriteObject(DrDefaults.From(null));
+                    WriteObject(AwsContextOptions.AsShown(null));
                 }
 
                 return;
@@ -61,7 +61,7 @@ namespace BackupDr.Commands
 
             if (PassThru)
             {
-                WriteObject(DrDefaults.From(DrState.Defaults));
+                WriteObject(AwsContextOptions.AsShown(DrState.Defaults));
             }
         }
     }

@@ -29,6 +29,17 @@ namespace BackupDr.Core.Aws
         /// <summary>Where these options came from, for -Verbose ("parameter", "session default").</summary>
         public string Origin { get; set; } = "parameter";
 
+        /// <summary>These options as shown to people (Get-DrDefault): the access key redacted, never the secret key or the token.</summary>
+        public static DrDefaults AsShown(AwsContextOptions? options) => new DrDefaults
+        {
+            Region = options?.Region,
+            ProfileName = options?.ProfileName,
+            EndpointUrl = UrlRedaction.Redact(options?.EndpointUrl),
+            AccessKey = string.IsNullOrEmpty(options?.AccessKey) ? null : Redact(options!.AccessKey),
+            HasSecretKey = !string.IsNullOrEmpty(options?.SecretKey),
+            Origin = options?.Origin,
+        };
+
         /// <summary>Where Region came from when it differs from <see cref="Origin"/> (set by <see cref="Over"/>).</summary>
         public string? RegionOrigin { get; set; }
 

@@ -60,29 +60,3 @@ namespace BackupDr.Core.Aws
         }
     }
 }
-
-namespace BackupDr.Core.Aws
-{
-    /// <summary>The session defaults as shown to people: never the secret key or the session token.</summary>
-    public sealed class DrDefaults
-    {
-        public string? Region { get; set; }
-        public string? ProfileName { get; set; }
-        public string? EndpointUrl { get; set; }
-
-        /// <summary>The access key with all but its last four characters hidden.</summary>
-        public string? AccessKey { get; set; }
-        public bool HasSecretKey { get; set; }
-        public string? Origin { get; set; }
-
-        public static DrDefaults From(AwsContextOptions? options) => new DrDefaults
-        {
-            Region = options?.Region,
-            ProfileName = options?.ProfileName,
-            EndpointUrl = UrlRedaction.Redact(options?.EndpointUrl),
-            AccessKey = string.IsNullOrEmpty(options?.AccessKey) ? null : AwsContextOptions.Redact(options!.AccessKey),
-            HasSecretKey = !string.IsNullOrEmpty(options?.SecretKey),
-            Origin = options?.Origin,
-        };
-    }
-}
