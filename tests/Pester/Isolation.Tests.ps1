@@ -55,6 +55,7 @@ Describe 'Next to an older AWSSDK.Core' {
         ($checks | Where-Object Name -eq 'Conflicting assemblies').Passed | Should -BeTrue
         ($checks | Where-Object Name -eq 'Conflicting assemblies').Detail | Should -Match "isolated from BackupDr's in the private load context 'BackupDr': AWSSDK\.Core 3\.7\.501\.1"
         ($checks | Where-Object Name -eq 'Module load context').Detail | Should -Match "BackupDr\.Core \S+ in the private load context 'BackupDr'"
+        ($checks | Where-Object Name -eq 'Module load context').Detail | Should -Match "BackupDr\.Model \S+ in load context 'Default'"
         $checks | Where-Object Name -eq 'AWS SDK' | Should -BeNullOrEmpty -Because 'the AWS checks run instead of collapsing into AwsSdkLoadFailed'
     }
 

@@ -132,7 +132,7 @@ namespace BackupDr.Core.Operations
 
         internal static EnvironmentCheck CheckLoadContext(HostFacts host)
         {
-            var own = new[] { "BackupDr.Commands", "BackupDr.Core", "AWSSDK.Core" };
+            var own = new[] { "BackupDr.Commands", "BackupDr.Model", "BackupDr.Core", "AWSSDK.Core" };
             var parts = new List<string>();
             foreach (var name in own)
             {
