@@ -8,8 +8,8 @@ namespace BackupDr.Benchmarks;
 /// What Import-Module BackupDr adds to a cold PowerShell start, next to a bare start, to the smallest binary module
 /// there is (one cmdlet, a four-key manifest: BackupDr.Benchmarks.MinimalModule) and to the floor (that same one-cmdlet
 /// assembly under BackupDr's own manifest and format file, so PowerShell's share of the import without any BackupDr code)
-/// in the same run, and how long the first AWS cmdlet takes against the sandbox (it loads AWSSDK.Core into the private
-/// context).
+/// and to BackupDr without isolation (a copy with every assembly in its root) in the same run, and how long the first
+/// AWS cmdlet takes against the sandbox (it loads BackupDr.Core and AWSSDK.Core into the private context).
 /// </summary>
 /// <remarks>
 /// Two PowerShells: the one pinned in .config/dotnet-tools.json (the PowerShell dotnet tool, which ships IL only, so
@@ -32,7 +32,7 @@ public sealed class ImportScenario : IScenario
 
     public string Name => "import";
 
-    public string Description => "cold Import-Module cost vs a bare pwsh start, a minimal binary module and the floor (BackupDr's manifest and format file on that module; median of 11), first-cmdlet latency; args: [module.psd1] [--tool-only]";
+    public string Description => "cold Import-Module cost vs a bare pwsh start, a minimal binary module, the floor (BackupDr's manifest and format file on that module) and BackupDr without isolation (median of 11), first-cmdlet latency; args: [module.psd1] [--tool-only]";
 
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RunAsync(string[] args, CancellationToken cancel)
     {
@@ -46,13 +46,15 @@ public sealed class ImportScenario : IScenario
 
         var minimal = MinimalModule();
         var floor = FloorModule(module);
+        var flat = FlatModule(module);
         var tool = PwshDll(root);
         Console.WriteLine($"module:  {module}");
         Console.WriteLine($"minimal: {minimal}");
         Console.WriteLine($"floor:   {floor}");
+        Console.WriteLine($"flat:    {flat}");
 
         var results = new List<KeyValuePair<string, string>>();
-        var toolFigures = await MeasureAsync("tool", tool, module, minimal, floor, cancel);
+        var toolFigures = await MeasureAsync("tool", tool, module, minimal, floor, flat, cancel);
         results.AddRange(toolFigures.Select(kv => Kv(kv.Key, kv.Value)));
 
         results.Add(Kv("first_cmdlet_ms", (await FirstCmdletAsync(root, tool, module, cancel)).ToString("F0", CultureInfo.InvariantCulture)));
@@ -60,21 +62,24 @@ public sealed class ImportScenario : IScenario
         if (!args.Contains("--tool-only"))
         {
             var precompiled = await PrecompiledPwshAsync(root, tool, cancel);
-            var r2r = await MeasureAsync("ready-to-run", precompiled, module, minimal, floor, cancel);
+            var r2r = await MeasureAsync("ready-to-run", precompiled, module, minimal, floor, flat, cancel);
             results.AddRange(r2r.Select(kv => Kv("r2r_" + kv.Key, kv.Value)));
         }
 
         return results;
     }
 
-    /// <summary>Bare start, minimal module, floor, BackupDr: whole-process medians, then the in-process Import-Module medians.</summary>
-    private static async Task<List<KeyValuePair<string, string>>> MeasureAsync(string label, string pwsh, string module, string minimal, string floor, CancellationToken cancel)
+    /// <summary>
+    /// Bare start, minimal module, floor, BackupDr: whole-process medians, then the in-process Import-Module medians
+    /// (and of the flat copy: BackupDr without isolation).
+    /// </summary>
+    private static async Task<List<KeyValuePair<string, string>>> MeasureAsync(string label, string pwsh, string module, string minimal, string floor, string flat, CancellationToken cancel)
     {
         Console.WriteLine($"== {label} PowerShell: dotnet {pwsh}");
 
         // One warm-up of each, so the first measured run does not pay for a cold disk cache.
         await RunPwshAsync(pwsh, "exit", cancel);
-        foreach (var m in new[] { minimal, floor, module })
+        foreach (var m in new[] { minimal, floor, module, flat })
         {
             await RunPwshAsync(pwsh, $"Import-Module '{m}'", cancel);
         }
@@ -86,6 +91,7 @@ public sealed class ImportScenario : IScenario
         var smallIn = new List<double>();
         var leastIn = new List<double>();
         var importIn = new List<double>();
+        var flatIn = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
             // Interleaved, so a burst of load on the machine hits every series alike.
@@ -96,8 +102,9 @@ public sealed class ImportScenario : IScenario
             smallIn.Add(await InProcessAsync(pwsh, minimal, cancel));
             leastIn.Add(await InProcessAsync(pwsh, floor, cancel));
             importIn.Add(await InProcessAsync(pwsh, module, cancel));
+            flatIn.Add(await InProcessAsync(pwsh, flat, cancel));
             Console.WriteLine($"run {i + 1,2}: bare {bare[^1]:F0} ms, minimal module {small[^1]:F0} ms, floor {least[^1]:F0} ms, BackupDr {import[^1]:F0} ms; "
-                + $"in process: minimal {smallIn[^1]:F0} ms, floor {leastIn[^1]:F0} ms, BackupDr {importIn[^1]:F0} ms");
+                + $"in process: minimal {smallIn[^1]:F0} ms, floor {leastIn[^1]:F0} ms, BackupDr {importIn[^1]:F0} ms, without isolation {flatIn[^1]:F0} ms");
         }
 
         var bareMs = Median(bare);
@@ -106,9 +113,10 @@ public sealed class ImportScenario : IScenario
         var minimalAdded = Median(small) - bareMs;
         var floorAdded = Median(least) - bareMs;
         var own = Median(importIn) - Median(leastIn);
+        var isolation = Median(importIn) - Median(flatIn);
         Console.WriteLine($"median bare {bareMs:F0} ms; Import-Module adds {added:F0} ms (target < 60); the minimal module adds {minimalAdded:F0} ms, "
             + $"the floor {floorAdded:F0} ms; in process {Median(importIn):F0} ms vs {Median(smallIn):F0} ms (minimal) and {Median(leastIn):F0} ms (floor): "
-            + $"BackupDr's own code {own:F0} ms");
+            + $"BackupDr's own code {own:F0} ms; isolation {isolation:F0} ms (vs {Median(flatIn):F0} ms without it)");
         return new List<KeyValuePair<string, string>>
         {
             Kv("bare_ms", bareMs.ToString("F0", CultureInfo.InvariantCulture)),
@@ -121,6 +129,8 @@ public sealed class ImportScenario : IScenario
             Kv("inproc_minimal_ms", Median(smallIn).ToString("F0", CultureInfo.InvariantCulture)),
             Kv("inproc_floor_ms", Median(leastIn).ToString("F0", CultureInfo.InvariantCulture)),
             Kv("own_ms", own.ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("inproc_flat_ms", Median(flatIn).ToString("F0", CultureInfo.InvariantCulture)),
+            Kv("isolation_ms", isolation.ToString("F0", CultureInfo.InvariantCulture)),
         };
     }
 
@@ -162,6 +172,35 @@ public sealed class ImportScenario : IScenario
         }
 
         return Path.Combine(dir, "MinimalModule.psd1");
+    }
+
+    /// <summary>
+    /// BackupDr without isolation: a copy of the module with dependencies/ emptied into its root, where the runtime finds
+    /// every assembly in the default context (DependencyLoader then stands aside, as in a development build). Its
+    /// import against BackupDr's is what isolation costs.
+    /// </summary>
+    private static string FlatModule(string module)
+    {
+        var source = Path.GetDirectoryName(module)!;
+        var dir = Path.Combine(Path.GetTempPath(), "BackupDr.Benchmarks", "FlatModule", Path.GetFileName(source));
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        CopyDirectory(source, dir);
+        var dependencies = Path.Combine(dir, "dependencies");
+        if (Directory.Exists(dependencies))
+        {
+            foreach (var file in Directory.GetFiles(dependencies))
+            {
+                File.Move(file, Path.Combine(dir, Path.GetFileName(file)));
+            }
+
+            Directory.Delete(dependencies, recursive: true);
+        }
+
+        return Path.Combine(dir, Path.GetFileName(module));
     }
 
     /// <summary>
