@@ -48,7 +48,7 @@
             Tags         = @('AWS', 'Backup', 'DisasterRecovery', 'DR', 'RDS', 'EC2', 'EBS', 'AWSBackup', 'RTO', 'RPO', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/backupdr/BackupDr'
             LicenseUri   = 'https://github.com/backupdr/BackupDr/blob/main/LICENSE'
-            ReleaseNotes = 'First release: backup, job, wait, recovery point, restore, copy, tag, vault, report, protection status, tier, drill and failover cmdlets over AWS Backup, RDS and EC2 (SigV4, retries, typed errors with stable ids); a local AWS sandbox; Test-DrEnvironment; offline completers; about_BackupDr. Dependencies (AWSSDK.Core and the rest) load into a module-private context, so BackupDr imports next to AWS.Tools or another AWSSDK.Core in either order; Import-Module loads no AWS assembly.'
+            ReleaseNotes = 'First release: backup, job, wait, recovery point, restore, copy, tag, vault, report, protection status, tier, drill and failover cmdlets over AWS Backup, RDS and EC2 (SigV4, retries, typed errors with stable ids); a local AWS sandbox; Test-DrEnvironment; offline completers; about_BackupDr. Dependencies (AWSSDK.Core and the rest) load into a module-private context, so BackupDr imports next to AWS.Tools or another AWSSDK.Core in either order; Import-Module loads only BackupDr.Commands and BackupDr.Model (the types cmdlets take and emit); BackupDr.Core and the AWS SDK load with the first cmdlet.'
         }
     }
 }

@@ -70,6 +70,19 @@ Describe 'Next to an older AWSSDK.Core' {
         $r.Json.Ver | Should -Be '3.3.0.0' -Because 'the script sees the 3.7 SDK it loaded, not BackupDr''s'
         $r.Json.Second | Should -Be 'COMPLETED'
     }
+
+    It 'Import-Module BackupDr, then AWSSDK.Core 3.7 loads, then the first BackupDr cmdlet: each side keeps its copy' {
+        # The private context is made with the first cmdlet now, after the other copy arrived: it must still load ours.
+        $r = Invoke-Fresh ("Import-Module '$module'; Add-Type -Path '$sdk37'; `$cred = [Amazon.Runtime.BasicAWSCredentials]::new('AKIDOLDER', 'secret'); $backup; " +
+            "@{ Status = `$job.Status.ToString(); Key = `$cred.GetCredentials().AccessKey; Loaded = @(Get-Loaded | Where-Object Name -like 'AWSSDK.Core') } | ConvertTo-Json -Depth 3 -Compress")
+        $r.ExitCode | Should -Be 0 -Because $r.Err
+        $r.Json.Status | Should -Be 'COMPLETED'
+        $r.Json.Key | Should -Be 'AKIDOLDER'
+        $copies = @($r.Json.Loaded)
+        $copies | Should -HaveCount 2
+        ($copies | Where-Object Version -eq '3.3.0.0').Context | Should -Be 'Default'
+        ($copies | Where-Object Version -like '4.*').Context | Should -Be 'BackupDr'
+    }
 }
 
 Describe 'Import cost' {

@@ -89,7 +89,7 @@ namespace BackupDr.Commands
                 }
 
                 // One handler on both runtimes, added without reflection: .NET raises AppDomain.AssemblyResolve too, after the
-                // default context found nothing, which is when code of this assembly first needs Core or the sandbox.
+                // default context found nothing, which is when code of this assembly first needs Model, Core or the sandbox.
                 _alcType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext", throwOnError: false);
                 AppDomain.CurrentDomain.AssemblyResolve += Resolve;
             }
