@@ -197,6 +197,15 @@ Describe 'A drill killed outright' {
                 $p.Dispose()
             }
         }
+
+        # Waits (up to 30 s) for the killed drill's restore to create its resource, then lets sandbox jobs finish at once;
+        # returns the ids that were not there before.
+        function Wait-DrillLeftover {
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
+            , @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        }
     }
 
     It 'DrillKilledBeforeTagging regression: Remove-DrDrillResource lists the untagged restore by its drill name with -WhatIf, then removes it' {
@@ -207,10 +216,7 @@ Describe 'A drill killed outright' {
         Get-Sent | Should -Contain 'StartRestoreJob'
 
         # The restore goes on without the drill and creates a DB instance that carries no drill tag.
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
-        $leftId = @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        $leftId = Wait-DrillLeftover
         $leftId.Count | Should -Be 1
         $leftId[0] | Should -Match '^drill-orders-[a-z0-9]{4}$'
         Get-Sent | Should -Not -Contain 'AddTagsToResource'
@@ -245,10 +251,7 @@ Describe 'A drill killed outright' {
         Get-Content -Raw -LiteralPath $journalPath | Should -Match '"Event":"job"'
 
         # AWS creates the volume when the restore completes; nothing tags it.
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        while ((Get-ResourceIds).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        $sb.Server.Configure([Action[BackupDr.Sandbox.SandboxOptions]] { param($o) $o.JobDuration = [TimeSpan]::Zero })
-        $leftId = @(Get-ResourceIds | Where-Object { $_ -notin $originals })
+        $leftId = Wait-DrillLeftover
         $leftId.Count | Should -Be 1
         $leftId[0] | Should -Match '^vol-'
         Get-Sent | Should -Not -Contain 'CreateTags'

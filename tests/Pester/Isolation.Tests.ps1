@@ -34,6 +34,15 @@ BeforeAll {
         [pscustomobject]@{ ExitCode = $p.ExitCode; Err = $stderr.Result; Out = $stdout.Result; Json = $(if ($lines) { $lines[-1] | ConvertFrom-Json } ) }
     }
 
+    # Two AWSSDK.Core copies side by side: theirs (3.7) in the default context, ours (4.x) in BackupDr's private one.
+    function Assert-TwoCopies($Loaded) {
+        $copies = @($Loaded)
+        $copies | Should -HaveCount 2
+        ($copies | Where-Object Version -eq '3.3.0.0').Context | Should -Be 'Default'
+        ($copies | Where-Object Version -like '4.*').Context | Should -Be 'BackupDr'
+        , $copies
+    }
+
     $backup = "`$sb = Start-DrSandbox -JobDuration 0 -SeedPath '$SampleSeed'; `$job = Start-DrBackup -ResourceArn '$VolumeArn' -BackupVaultName Default -Confirm:`$false -Wait -Timeout 00:01:00; Stop-DrSandbox"
 }
 
@@ -45,11 +54,7 @@ Describe 'Next to an older AWSSDK.Core' {
         $r.ExitCode | Should -Be 0 -Because $r.Err
         $r.Json.Status | Should -Be 'COMPLETED'
         $r.Json.Type | Should -Be 'BackupDr.Core.Model.BackupJob'
-        # Two copies side by side: theirs in the default context, ours in BackupDr's private one.
-        $copies = @($r.Json.Loaded)
-        $copies | Should -HaveCount 2
-        ($copies | Where-Object Version -eq '3.3.0.0').Context | Should -Be 'Default'
-        ($copies | Where-Object Version -like '4.*').Context | Should -Be 'BackupDr'
+        $copies = Assert-TwoCopies $r.Json.Loaded
         ($copies | Where-Object Version -like '4.*').Location | Should -BeLike '*dependencies*AWSSDK.Core.dll'
         $checks = $r.Json.Checks
         ($checks | Where-Object Name -eq 'Conflicting assemblies').Passed | Should -BeTrue
@@ -78,10 +83,7 @@ Describe 'Next to an older AWSSDK.Core' {
         $r.ExitCode | Should -Be 0 -Because $r.Err
         $r.Json.Status | Should -Be 'COMPLETED'
         $r.Json.Key | Should -Be 'AKIDOLDER'
-        $copies = @($r.Json.Loaded)
-        $copies | Should -HaveCount 2
-        ($copies | Where-Object Version -eq '3.3.0.0').Context | Should -Be 'Default'
-        ($copies | Where-Object Version -like '4.*').Context | Should -Be 'BackupDr'
+        $null = Assert-TwoCopies $r.Json.Loaded
     }
 }
 
