@@ -137,6 +137,29 @@ function Get-NUnitCounts {
     $sum
 }
 
+# The names and first message lines of failed tests, so the last lines of a CI log say what failed.
+function Get-FailedTestLines {
+    param([string] $NUnitPath, [string] $TrxFolder)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    if ($NUnitPath -and (Test-Path -LiteralPath $NUnitPath)) {
+        [xml] $x = Get-Content -LiteralPath $NUnitPath -Raw
+        foreach ($case in $x.SelectNodes("//test-case[@result='Failure' or @result='Error']")) {
+            $message = "$($case.failure.message)".Trim() -split "`n" | Select-Object -First 1
+            $lines.Add("Pester: $($case.name): $message")
+        }
+    }
+    if ($TrxFolder -and (Test-Path -LiteralPath $TrxFolder)) {
+        foreach ($trx in Get-ChildItem -LiteralPath $TrxFolder -Filter *.trx) {
+            [xml] $t = Get-Content -LiteralPath $trx.FullName -Raw
+            foreach ($result in $t.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'Failed') {
+                $message = "$($result.Output.ErrorInfo.Message)".Trim() -split "`n" | Select-Object -First 1
+                $lines.Add("xunit: $($result.testName): $message")
+            }
+        }
+    }
+    $lines
+}
+
 if ($Clean) {
     Write-Host 'Cleaning out/ and bin/obj'
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $out
@@ -219,6 +242,7 @@ if ($Test) {
     }
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
     if ($isCi -and $total.Skipped -gt 0) { $failures += "$($total.Skipped) test(s) skipped; with CI=true every test must run" }
+    foreach ($line in Get-FailedTestLines -NUnitPath $nunit -TrxFolder $(if ($xunit) { $resultsOut })) { Write-Host "FAILED $line" }
     Write-Host "$($total.Passed) passed, $($total.Failed) failed, $($total.Skipped) skipped"
     if ($failures.Count -gt 0 -or $total.Failed -gt 0) { throw "Tests failed: $($failures -join '; ')" }
 }

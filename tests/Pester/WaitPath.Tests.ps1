@@ -196,7 +196,14 @@ Describe 'Ctrl+C shows the started jobs and closes progress (regression, issue 8
     It 'a real Ctrl+C (SIGINT) on Start-DrBackup -Wait warns with every started job id and how to wait again' -Skip:($IsWindows) {
         $module = (Resolve-Path (Get-BackupDrModulePath)).Path
         $arnList = ($script:arns[0..2] | ForEach-Object { "'$_'" }) -join ','
+        # A terminal gives the child SIGINT at its default; a test run started in the background (nohup, `cmd &`,
+        # a CI runner) ignores it, children inherit that, and .NET then never sees Ctrl+C. So the child starts
+        # through env --default-signal=INT (coreutils), and the test checks it took (SigintIgnoredInCi regression).
         $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ($IsLinux) {
+            $psi.FileName = 'env'
+            foreach ($a in '--default-signal=INT', [Environment]::ProcessPath) { $psi.ArgumentList.Add($a) }
+        }
         if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
         foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$module'; Start-DrBackup -ResourceArn $arnList -Wait") { $psi.ArgumentList.Add($a) }
         $psi.UseShellExecute = $false
@@ -214,6 +221,11 @@ Describe 'Ctrl+C shows the started jobs and closes progress (regression, issue 8
             $null = $p.StandardError.ReadToEndAsync()
             Wait-ForPolls 4
             $p.HasExited | Should -BeFalse
+            # SigIgn is a hex mask with bit 1 for SIGINT (signal 2).
+            if ($IsLinux) {
+                $ignored = [Convert]::ToUInt64(((Get-Content "/proc/$($p.Id)/status") -match '^SigIgn:' -replace '^SigIgn:\s*'), 16)
+                ($ignored -band 2) | Should -Be 0 -Because 'the child must see SIGINT as a terminal delivers it'
+            }
             kill -INT $p.Id
             $p.WaitForExit(15000) | Should -BeTrue
             $text = $stdout.Result
