@@ -85,14 +85,31 @@ namespace BackupDr.Core.Operations
             });
 
         /// <summary>Written when nothing of the drill's restore is left: cleaned up, never started, or kept on purpose (-KeepRestored: then it is tagged).</summary>
-        public void RestoreFinished(string drillId, string resourceArn) => Append(w => Common(w, Finished, drillId, resourceArn));
+        /// <remarks>
+        /// Once the file has grown past <see cref="CompactAbove"/>, it is compacted (<see cref="Compact"/>), so a journal
+        /// holds only a few hundred lines beyond the restores still pending, however many drills ran
+        /// (DrillJournalGrowsForever). Compacting is housekeeping: when it cannot run, the finished restore still counts.
+        /// </remarks>
+        public void RestoreFinished(string drillId, string resourceArn)
+        {
+            Append(w => Common(w, Finished, drillId, resourceArn));
+            try
+            {
+                if (new FileInfo(Path).Length > CompactAbove)
+                {
+                    Compact();
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                // The journal is still whole; the next finished restore tries again.
+            }
+        }
 
         /// <summary>Restores started and not finished, oldest first; none when the file does not exist.</summary>
         public IReadOnlyList<PendingDrillRestore> Pending()
         {
-            var open = new Dictionary<string, PendingDrillRestore>(StringComparer.Ordinal);
-            var order = new List<string>();
-            string[] lines;
+            byte[] content;
             lock (Gate)
             {
                 if (!File.Exists(Path))
@@ -100,14 +117,105 @@ namespace BackupDr.Core.Operations
                     return Array.Empty<PendingDrillRestore>();
                 }
 
-                using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, Encoding.UTF8);
-                lines = reader.ReadToEnd().Split('\n');
+                content = WhenFree(() =>
+                {
+                    using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    return ReadAll(stream);
+                });
             }
 
-            foreach (var line in lines)
+            return Fold(Lines(content), keep: null);
+        }
+
+        /// <summary>
+        /// The journal's size above which a finished restore compacts it (64 KiB: a few hundred lines). Below it the
+        /// file is left as it is; long.MaxValue turns compaction off.
+        /// </summary>
+        public long CompactAbove { get; set; } = 64 * 1024;
+
+        /// <summary>
+        /// Drops the lines of every restore that has finished, keeping those still pending byte for byte and in order,
+        /// and returns how many lines it dropped. It needs the file to itself: when another process has it open, it
+        /// returns 0 and the next finished restore tries again. The kept lines go out in one write from the start of the
+        /// file and the file is then cut to their length; a process killed between the two leaves the kept lines followed
+        /// by the old file's tail, which folds to the same pending restores (KilledWhileCompacting).
+        /// </summary>
+        public int Compact()
+        {
+            lock (Gate)
             {
-                if (string.IsNullOrWhiteSpace(line))
+                if (!File.Exists(Path))
+                {
+                    return 0;
+                }
+
+                FileStream stream;
+                try
+                {
+                    stream = new FileStream(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+                }
+                catch (IOException)
+                {
+                    return 0;
+                }
+
+                using (stream)
+                {
+                    var content = ReadAll(stream);
+                    var compacted = Compacted(content, out var dropped);
+                    if (dropped == 0)
+                    {
+                        return 0;
+                    }
+
+                    stream.Position = 0;
+                    stream.Write(compacted, 0, compacted.Length);
+                    stream.Flush(flushToDisk: true);
+                    stream.SetLength(compacted.Length);
+                    stream.Flush(flushToDisk: true);
+                    return dropped;
+                }
+            }
+        }
+
+        /// <summary>The journal's content with the lines of finished restores (and unreadable lines) dropped.</summary>
+        internal static byte[] Compacted(byte[] content, out int dropped)
+        {
+            var lines = Lines(content);
+            var kept = new HashSet<int>();
+            Fold(lines, kept);
+            dropped = 0;
+            using var output = new MemoryStream(content.Length);
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var line = lines[i];
+                if (kept.Contains(i))
+                {
+                    output.Write(content, line.Offset, line.Count);
+                    output.WriteByte((byte)'\n');
+                }
+                else if (!IsBlank(content, line))
+                {
+                    dropped++;
+                }
+            }
+
+            return output.ToArray();
+        }
+
+        /// <summary>
+        /// Replays the journal's lines into the restores still open, oldest first; with <paramref name="keep"/>, also
+        /// collects the indexes of the lines those restores stand on (their "started" and "job" lines).
+        /// </summary>
+        private static IReadOnlyList<PendingDrillRestore> Fold(IReadOnlyList<ArraySegment<byte>> lines, HashSet<int>? keep)
+        {
+            var open = new Dictionary<string, PendingDrillRestore>(StringComparer.Ordinal);
+            var linesOf = keep == null ? null : new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var order = new List<string>();
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var line = lines[i];
+                if (IsBlank(line.Array!, line))
                 {
                     continue;
                 }
@@ -115,7 +223,7 @@ namespace BackupDr.Core.Operations
                 JsonDocument doc;
                 try
                 {
-                    doc = JsonDocument.Parse(line);
+                    doc = JsonDocument.Parse(line.AsMemory());
                 }
                 catch (JsonException)
                 {
@@ -149,14 +257,17 @@ namespace BackupDr.Core.Operations
                             ResourceType = Str(e, "ResourceType"),
                             StartedAt = e.TryGetProperty("StartedAt", out var at) && at.ValueKind == JsonValueKind.String && at.TryGetDateTime(out var when) ? when.ToUniversalTime() : DateTime.MinValue,
                         };
+                        LineOf(linesOf, key, i);
                     }
                     else if (kind == JobStarted && open.TryGetValue(key, out var pending))
                     {
                         pending.RestoreJobId = Str(e, "RestoreJobId");
+                        LineOf(linesOf, key, i);
                     }
                     else if (kind == Finished)
                     {
                         open.Remove(key);
+                        linesOf?.Remove(key);
                     }
                 }
             }
@@ -167,10 +278,90 @@ namespace BackupDr.Core.Operations
                 if (open.TryGetValue(key, out var p))
                 {
                     result.Add(p);
+                    if (keep != null && linesOf!.TryGetValue(key, out var indexes))
+                    {
+                        keep.UnionWith(indexes);
+                    }
                 }
             }
 
             return result;
+        }
+
+        private static void LineOf(Dictionary<string, List<int>>? linesOf, string key, int index)
+        {
+            if (linesOf == null)
+            {
+                return;
+            }
+
+            if (!linesOf.TryGetValue(key, out var indexes))
+            {
+                linesOf[key] = indexes = new List<int>();
+            }
+
+            indexes.Add(index);
+        }
+
+        /// <summary>The content's lines without their line feeds; the last one may be cut short.</summary>
+        private static List<ArraySegment<byte>> Lines(byte[] content)
+        {
+            var lines = new List<ArraySegment<byte>>();
+            var start = 0;
+            for (var i = 0; i < content.Length; i++)
+            {
+                if (content[i] == (byte)'\n')
+                {
+                    lines.Add(new ArraySegment<byte>(content, start, i - start));
+                    start = i + 1;
+                }
+            }
+
+            if (start < content.Length)
+            {
+                lines.Add(new ArraySegment<byte>(content, start, content.Length - start));
+            }
+
+            return lines;
+        }
+
+        private static bool IsBlank(byte[] content, ArraySegment<byte> line)
+        {
+            for (var i = line.Offset; i < line.Offset + line.Count; i++)
+            {
+                if (content[i] != (byte)' ' && content[i] != (byte)'\r' && content[i] != (byte)'\t')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static byte[] ReadAll(FileStream stream)
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+
+        /// <summary>
+        /// Runs a file operation, waiting out another process's compaction (it holds the file alone for milliseconds;
+        /// the open then fails with a sharing violation): up to about two seconds, then the error stands.
+        /// </summary>
+        private static T WhenFree<T>(Func<T> operation)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return operation();
+                }
+                catch (IOException) when (attempt < 100)
+                {
+                    System.Threading.Thread.Sleep(20);
+                }
+            }
         }
 
         private static void Common(Utf8JsonWriter w, string kind, string drillId, string resourceArn)
@@ -205,9 +396,13 @@ namespace BackupDr.Core.Operations
                     Directory.CreateDirectory(folder);
                 }
 
-                using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: true);
+                WhenFree(() =>
+                {
+                    using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                    stream.Write(bytes, 0, bytes.Length);
+                    stream.Flush(flushToDisk: true);
+                    return stream.Length;
+                });
             }
         }
     }
