@@ -92,13 +92,14 @@ namespace BackupDr.Core.Operations
         /// </remarks>
         public void RestoreFinished(string drillId, string resourceArn)
         {
-            Append(w => Common(w, Finished, drillId, resourceArn));
+            if (Append(w => Common(w, Finished, drillId, resourceArn)) <= CompactAbove)
+            {
+                return;
+            }
+
             try
             {
-                if (new FileInfo(Path).Length > CompactAbove)
-                {
-                    Compact();
-                }
+                Compact();
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -194,7 +195,7 @@ namespace BackupDr.Core.Operations
                     output.Write(content, line.Offset, line.Count);
                     output.WriteByte((byte)'\n');
                 }
-                else if (!IsBlank(content, line))
+                else if (!IsBlank(line))
                 {
                     dropped++;
                 }
@@ -215,7 +216,7 @@ namespace BackupDr.Core.Operations
             for (var i = 0; i < lines.Count; i++)
             {
                 var line = lines[i];
-                if (IsBlank(line.Array!, line))
+                if (IsBlank(line))
                 {
                     continue;
                 }
@@ -325,11 +326,11 @@ namespace BackupDr.Core.Operations
             return lines;
         }
 
-        private static bool IsBlank(byte[] content, ArraySegment<byte> line)
+        private static bool IsBlank(ArraySegment<byte> line)
         {
-            for (var i = line.Offset; i < line.Offset + line.Count; i++)
+            foreach (var b in line)
             {
-                if (content[i] != (byte)' ' && content[i] != (byte)'\r' && content[i] != (byte)'\t')
+                if (b != (byte)' ' && b != (byte)'\r' && b != (byte)'\t')
                 {
                     return false;
                 }
@@ -375,8 +376,11 @@ namespace BackupDr.Core.Operations
         private static string Str(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? string.Empty : string.Empty;
 
-        /// <summary>One whole line per write, in append mode (so lines of several processes do not interleave), flushed to disk.</summary>
-        private void Append(Action<Utf8JsonWriter> write)
+        /// <summary>
+        /// One whole line per write, in append mode (so lines of several processes do not interleave), flushed to disk;
+        /// returns the file's length after it.
+        /// </summary>
+        private long Append(Action<Utf8JsonWriter> write)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
@@ -396,7 +400,7 @@ namespace BackupDr.Core.Operations
                     Directory.CreateDirectory(folder);
                 }
 
-                WhenFree(() =>
+                return WhenFree(() =>
                 {
                     using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
                     stream.Write(bytes, 0, bytes.Length);
